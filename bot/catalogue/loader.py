@@ -1,0 +1,332 @@
+"""Load the YAML knowledge folder into a validated Catalogue, collecting every error as `path:line`.
+
+Staff edit these files by hand, so the loader never stops at the first problem and never raises a
+traceback at them: it returns all problems at once, each pointing at the line of the offending key.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .schema import Group, Procedure
+
+Path_ = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class Catalogue:
+    procedures: list[Procedure]
+    groups: list[Group]
+    synonyms: dict[str, list[str]]
+    locations: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> (file, line)
+    shadowed: int = 0  # imported records hidden by a curated one of the same code
+
+    def __post_init__(self) -> None:
+        self.by_id = {p.id: p for p in self.procedures}
+        self.by_code = {p.code: p for p in self.procedures}
+        self.group_by_id = {g.id: g for g in self.groups}
+
+    def in_group(self, group_id: str) -> list[Procedure]:
+        members = [p for p in self.procedures if p.group == group_id]
+        # Curated cards first: a full national import must not bury the common procedures.
+        return sorted(members, key=lambda p: (not p.is_curated, p.name))
+
+    def summary_line(self) -> str:
+        counts = {g.id: 0 for g in self.groups}
+        for p in self.procedures:
+            counts[p.group] = counts.get(p.group, 0) + 1
+        parts = ", ".join(f"{gid} {n}" for gid, n in counts.items())
+        curated = sum(p.is_curated for p in self.procedures)
+        return f"{len(self.procedures)} procedures ({curated} curated): {parts}"
+
+
+class CatalogueError(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+# --- YAML with line numbers -------------------------------------------------------------------
+
+RAW_TEXT_KEYS = {"code"}  # `code: 1.000080` must stay text, not become the float 1.00008
+
+
+# libyaml's parser when present: the full national import is tens of thousands of records.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Tree:
+    """A YAML document turned into plain Python values plus the line of every key and item."""
+
+    def __init__(self, text: str, rel: str):
+        self.rel = rel
+        self.lines: dict[Path_, int] = {}
+        self.problems: list[Problem] = []
+        loader = _LOADER(text)
+        try:
+            node = loader.get_single_node()
+            self.value = None if node is None else self._build(loader, node, ())
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark else 1
+            what = " ".join(str(x) for x in (exc.problem, exc.context) if x)
+            self.problems.append(Problem(rel, line, f"YAML syntax error: {what}"))
+            self.value = None
+        except yaml.YAMLError as exc:
+            self.problems.append(Problem(rel, 1, f"YAML error: {exc}"))
+            self.value = None
+        finally:
+            loader.dispose()
+
+    def _build(self, loader: yaml.SafeLoader, node: yaml.Node, path: Path_) -> Any:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = loader.construct_object(key_node, deep=True)
+                line = key_node.start_mark.line + 1
+                if not isinstance(key, str | int):
+                    self.problems.append(Problem(self.rel, line, "a key must be plain text"))
+                    continue
+                if key in out:
+                    first = self.lines[path + (key,)]
+                    self.problems.append(
+                        Problem(self.rel, line, f"duplicate key {key!r} (first at line {first})")
+                    )
+                    continue
+                self.lines[path + (key,)] = line
+                if key in RAW_TEXT_KEYS and isinstance(value_node, yaml.ScalarNode):
+                    out[key] = value_node.value
+                else:
+                    out[key] = self._build(loader, value_node, path + (key,))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self._build(loader, item, path + (i,)) for i, item in enumerate(node.value)]
+        try:
+            return loader.construct_object(node, deep=True)
+        except (ValueError, yaml.YAMLError):
+            # e.g. `2026-13-01` looks like a date but is none: keep the text, the schema names it.
+            return node.value
+
+    def line_of(self, path: Path_) -> int:
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+
+def _describe(err: dict[str, Any], model: type[BaseModel]) -> str:
+    loc = ".".join(str(x) for x in err["loc"])
+    if err["type"] == "extra_forbidden":
+        bad = str(err["loc"][-1])
+        fields = list(model.model_fields)
+        if len(err["loc"]) > 1:
+            fields = _nested_fields(model, err["loc"][:-1])
+        close = difflib.get_close_matches(bad, fields, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"unknown field {bad!r}{hint}"
+    if err["type"] == "missing":
+        return f"missing required field {loc!r}"
+    msg = err["msg"].removeprefix("Value error, ")
+    return f"{loc}: {msg}" if loc else msg
+
+
+def _nested_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return []
+        current = _model_in(info.annotation)
+    return list(current.model_fields) if current else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found:
+            return found
+    return None
+
+
+def _validate(model: type[BaseModel], data: Any, tree: _Tree, path: Path_, problems: list[Problem]):
+    if not isinstance(data, dict):
+        problems.append(Problem(tree.rel, tree.line_of(path), "expected a mapping of field: value"))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            # Missing fields point at the record itself; others at their own key.
+            where = path if err["type"] == "missing" else path + loc
+            problems.append(Problem(tree.rel, tree.line_of(where), _describe(err, model)))
+        return None
+
+
+# --- the knowledge folder ---------------------------------------------------------------------
+
+
+def _read(path: Path, root: Path, problems: list[Problem]) -> _Tree | None:
+    rel = _rel(path, root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(rel, 1, f"not UTF-8 text ({exc.reason})"))
+        return None
+    except OSError as exc:
+        problems.append(Problem(rel, 1, f"cannot read: {exc.strerror}"))
+        return None
+    tree = _Tree(text, rel)
+    problems.extend(tree.problems)
+    return None if tree.problems and tree.value is None else tree
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent if root.name else root))
+    except ValueError:
+        return str(path)
+
+
+def load_groups(root: Path, problems: list[Problem]) -> list[Group]:
+    path = root / "groups.yaml"
+    if not path.exists():
+        problems.append(Problem(_rel(path, root), 1, "missing: the list of groups"))
+        return []
+    tree = _read(path, root, problems)
+    if tree is None:
+        return []
+    if not isinstance(tree.value, list):
+        problems.append(Problem(tree.rel, 1, "expected a list of groups"))
+        return []
+    groups = []
+    for i, item in enumerate(tree.value):
+        group = _validate(Group, item, tree, (i,), problems)
+        if group:
+            groups.append(group)
+    return groups
+
+
+def load_synonyms(root: Path, problems: list[Problem]) -> dict[str, list[str]]:
+    """`short: long` or `short: [long, other long]`; keys are matched after folding."""
+    path = root / "synonyms.yaml"
+    if not path.exists():
+        return {}
+    tree = _read(path, root, problems)
+    if tree is None or tree.value is None:
+        return {}
+    if not isinstance(tree.value, dict):
+        problems.append(Problem(tree.rel, 1, "expected a mapping of abbreviation: meaning"))
+        return {}
+    out: dict[str, list[str]] = {}
+    for key, value in tree.value.items():
+        values = value if isinstance(value, list) else [value]
+        if not str(key).strip() or not values or not all(isinstance(v, str) and v.strip() for v in values):
+            problems.append(Problem(tree.rel, tree.line_of((key,)), f"{key!r}: give the meaning as text or a list of texts"))
+            continue
+        out[str(key).strip()] = [v.strip() for v in values]
+    return out
+
+
+def procedure_files(root: Path) -> list[Path]:
+    files = [p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
+    skip = {root / "groups.yaml", root / "synonyms.yaml"}
+    return sorted(p for p in files if p not in skip and not p.name.startswith("."))
+
+
+def load_catalogue(root: Path | str) -> tuple[Catalogue | None, list[Problem]]:
+    """Load and validate everything. Returns (catalogue, problems); catalogue is None on any problem."""
+    root = Path(root)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        return None, [Problem(str(root), 1, "knowledge folder not found")]
+    groups = load_groups(root, problems)
+    group_ids = {g.id for g in groups}
+    synonyms = load_synonyms(root, problems)
+
+    chosen: dict[str, tuple[Procedure, str, int]] = {}
+    curated_codes: dict[str, tuple[str, str, int]] = {}
+    imported: dict[str, tuple[Procedure, str, int]] = {}
+    for path in procedure_files(root):
+        tree = _read(path, root, problems)
+        if tree is None or tree.value is None:
+            continue
+        records = tree.value if isinstance(tree.value, list) else [tree.value]
+        base: Path_ = ()
+        for i, data in enumerate(records):
+            where = (i,) if isinstance(tree.value, list) else base
+            proc = _validate(Procedure, data, tree, where, problems)
+            if proc is None:
+                continue
+            line = tree.line_of(where)
+            if proc.group not in group_ids:
+                close = difflib.get_close_matches(proc.group, sorted(group_ids), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                problems.append(
+                    Problem(tree.rel, tree.line_of(where + ("group",)), f"unknown group {proc.group!r}{hint}")
+                )
+                continue
+            if proc.is_curated:
+                if proc.id in chosen:
+                    _, other, other_line = chosen[proc.id]
+                    problems.append(
+                        Problem(tree.rel, tree.line_of(where + ("id",)),
+                                f"duplicate id {proc.id!r} (also at {other}:{other_line})")
+                    )
+                    continue
+                chosen[proc.id] = (proc, tree.rel, line)
+                curated_codes.setdefault(proc.code, (proc.id, tree.rel, line))
+            else:
+                # Imports may overlap (several official files); keep the richest record per code.
+                prev = imported.get(proc.code)
+                if prev is None or proc.richness() > prev[0].richness():
+                    imported[proc.code] = (proc, tree.rel, line)
+
+    shadowed = 0
+    for code, (proc, rel, line) in imported.items():
+        if code in curated_codes:
+            shadowed += 1
+            continue
+        if proc.id in chosen:
+            shadowed += 1
+            continue
+        chosen[proc.id] = (proc, rel, line)
+
+    if problems:
+        return None, sorted(problems, key=lambda p: (p.path, p.line))
+    procedures = [p for p, _, _ in chosen.values()]
+    cat = Catalogue(
+        procedures=procedures,
+        groups=groups,
+        synonyms=synonyms,
+        locations={pid: (rel, line) for pid, (_, rel, line) in chosen.items()},
+        shadowed=shadowed,
+    )
+    return cat, []
+
+
+def load_or_raise(root: Path | str) -> Catalogue:
+    cat, problems = load_catalogue(root)
+    if cat is None:
+        raise CatalogueError(problems)
+    return cat

@@ -1,0 +1,48 @@
+"""One settings object, read from the environment (and an optional .env file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_base_url: str | None = None  # e.g. a local Bot API server; tests point it at a fake
+    database_url: str = ""  # empty: SQLite file under data_dir
+    data_dir: Path = Path("data")
+    knowledge_dir: Path = Path("knowledge")
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    log_level: str = "INFO"
+    query_log_days: int = 90
+    hash_salt: SecretStr = SecretStr("")  # salt for hashing user ids; generated and kept in data_dir if empty
+    flood_limit: int = 20  # messages per user per minute before the bot asks them to slow down
+    portal_url: str = "https://dichvucong.hochiminhcity.gov.vn"
+    national_portal_url: str = "https://dichvucong.gov.vn"
+    hotline: str = "1022"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, v: object) -> object:
+        if isinstance(v, str):
+            return [int(x) for x in v.replace(";", ",").split(",") if x.strip()]
+        if isinstance(v, int):
+            return [v]
+        return v
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'bot.sqlite3'}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
