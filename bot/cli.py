@@ -32,11 +32,86 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _engine(args: argparse.Namespace):
+    from bot.catalogue import CatalogueError
+    from bot.engine import Engine
+
+    try:
+        return Engine(_knowledge(args), get_settings())
+    except CatalogueError as exc:
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        print("The catalogue has errors: run `python -m bot kb check`.", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def _questions(items: list[str]):
+    if items:  # each argument is one question
+        yield from (q for q in items if q.strip())
+        return
+    for line in sys.stdin:
+        line = line.rstrip("\n")
+        if line.strip():
+            yield line
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    import json
+
+    engine = _engine(args)
+    lang = args.lang
+    for question in _questions(args.question):
+        match, reply = engine.dialogue.ask(question, lang=lang, top=args.top)
+        if args.json:
+            out = {
+                "query": question,
+                "kind": match.kind,
+                "aspect": match.aspect,
+                "matches": [
+                    {"id": h.proc.id, "code": h.proc.code, "name": h.proc.name, "score": round(h.score, 4)}
+                    for h in match.hits[: args.top]
+                ],
+                "reply": reply.text(),
+            }
+            print(json.dumps(out, ensure_ascii=False), flush=True)
+        else:
+            print(reply.text(), end="\n\n", flush=True)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.chat import run_chat
+
+    return run_chat(_engine(args), lang=args.lang)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.evaluate import evaluate
+
+    return evaluate(_engine(args), Path(args.file), show_misses=not args.quiet)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--knowledge", metavar="DIR", default=argparse.SUPPRESS, help="knowledge folder (default: $KNOWLEDGE_DIR or ./knowledge)")
     parser = argparse.ArgumentParser(prog="python -m bot", parents=[common], description=__doc__)
     sub = parser.add_subparsers(dest="command")
+
+    chat = sub.add_parser("chat", parents=[common], help="terminal chat on the same dialogue as the bot")
+    chat.add_argument("--lang", choices=["vi", "en"], default="vi")
+    chat.set_defaults(func=cmd_chat)
+
+    ask = sub.add_parser("ask", parents=[common], help="answer questions (arguments, or one per stdin line)")
+    ask.add_argument("question", nargs="*")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument("--top", type=int, default=3, help="how many matches to list")
+    ask.add_argument("--lang", choices=["vi", "en"], default="vi")
+    ask.set_defaults(func=cmd_ask)
+
+    ev = sub.add_parser("eval", parents=[common], help="measure matching on a question set")
+    ev.add_argument("file", nargs="?", default="../shared/eval/dev_questions.tsv")
+    ev.add_argument("--quiet", action="store_true", help="figures only, no list of misses")
+    ev.set_defaults(func=cmd_eval)
 
     kb = sub.add_parser("kb", parents=[common], help="catalogue tools")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
@@ -50,6 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
     if func is None:
-        parser.print_help()
-        return 0
+        settings = get_settings()
+        if settings.telegram_bot_token:
+            from bot.telegram.app import run_polling
+
+            return run_polling(_knowledge(args), settings)
+        args.lang = "vi"
+        return cmd_chat(args)
     return int(func(args) or 0)

@@ -112,6 +112,8 @@ class Procedure(_Strict):
     def _slug(cls, v: str) -> str:
         if not SLUG_RE.match(v):
             raise ValueError("must be a slug of a-z, 0-9 and single hyphens, e.g. dang-ky-khai-sinh")
+        if len(v) > 48:  # ids travel in Telegram button data (64 bytes at most)
+            raise ValueError("must be at most 48 characters")
         return v
 
     @field_validator("code", mode="before")

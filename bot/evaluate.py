@@ -1,0 +1,55 @@
+"""`python -m bot eval`: top-1, top-3 and out-of-scope rejection, overall and per style, with misses.
+
+The file is a TSV with `question`, `expected` (comma-separated ids, `-` = out of scope) and an
+optional `style` column.
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from bot.engine import Engine
+
+
+def _pct(n: int, d: int) -> str:
+    return f"{100 * n / d:5.1f}% ({n}/{d})" if d else "    -"
+
+
+def evaluate(engine: Engine, path: Path, show_misses: bool = True) -> int:
+    rows = list(csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"))
+    stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    misses: list[str] = []
+    started = time.perf_counter()
+    for row in rows:
+        question, style = row["question"], (row.get("style") or "-").strip()
+        expected = {x.strip() for x in row["expected"].split(",") if x.strip() and x.strip() != "-"}
+        match = engine.current.matcher.match(question, top=3)
+        ids = [h.proc.id for h in match.hits]
+        for key in ("all", style):
+            s = stats[key]
+            if expected:
+                s["in"] += 1
+                s["top1"] += int(match.kind != "none" and ids[:1] != [] and ids[0] in expected)
+                s["top3"] += int(match.kind != "none" and bool(set(ids[:3]) & expected))
+                s["answered"] += int(match.kind == "answer")
+            else:
+                s["oos"] += 1
+                s["rejected"] += int(match.kind == "none")
+        ok = (match.kind == "none") if not expected else (match.kind != "none" and ids[:1] and ids[0] in expected)
+        if not ok:
+            got = ", ".join(f"{h.proc.id}:{h.score:.2f}" for h in match.hits[:3]) or "-"
+            misses.append(f"  [{style}] {question!r}: {match.kind} [{got}] expected {sorted(expected) or 'none'}")
+    elapsed = (time.perf_counter() - started) * 1000 / max(1, len(rows))
+    print(f"{path}: {len(rows)} questions, {elapsed:.2f} ms per question")
+    print(f"{'style':<12} {'top-1':>16} {'top-3':>16} {'single answer':>16} {'out-of-scope rejected':>22}")
+    for key in ["all", *sorted(k for k in stats if k != "all")]:
+        s = stats[key]
+        print(f"{key:<12} {_pct(s['top1'], s['in']):>16} {_pct(s['top3'], s['in']):>16} "
+              f"{_pct(s['answered'], s['in']):>16} {_pct(s['rejected'], s['oos']):>22}")
+    if show_misses and misses:
+        print(f"misses ({len(misses)}):")
+        print("\n".join(misses))
+    return 0

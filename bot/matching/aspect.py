@@ -1,0 +1,68 @@
+"""What part of a procedure a question asks about: fees, documents, steps, time, place, online, law.
+
+Cue phrases are matched on the accent-folded question, in Vietnamese and English. The first aspect
+whose cue appears earliest wins; a question with no cue asks for the whole card (None).
+"""
+
+from __future__ import annotations
+
+import re
+
+ASPECTS = ("fees", "documents", "steps", "time", "agency", "online", "legal")
+
+_CUES: dict[str, tuple[str, ...]] = {
+    "fees": (
+        "le phi", "bao nhieu tien", "het bao nhieu", "mat bao nhieu tien", "ton bao nhieu", "chi phi",
+        "phi bao nhieu", "muc phi", "tien phi", "mien phi", "co mat phi", "co mat tien", "phai tra tien",
+        "gia bao nhieu", "bao nhieu", "fee", "fees", "cost", "costs", "how much", "price", "charge", "free of charge",
+    ),
+    "documents": (
+        "giay to gi", "giay to nao", "can giay to", "ho so gom", "ho so can", "ho so nhung gi", "can nhung gi",
+        "can chuan bi", "chuan bi gi", "chuan bi nhung", "thanh phan ho so", "can mang", "mang theo",
+        "ho so gom nhung gi", "can gi", "gom nhung gi", "nhung giay to", "documents", "document", "papers",
+        "paperwork", "what do i need", "required documents", "what to bring", "mau to khai",
+    ),
+    "steps": (
+        "lam the nao", "the nao", "nhu the nao", "lam sao", "cac buoc", "quy trinh", "trinh tu", "thu tuc ra sao",
+        "huong dan", "how to", "how do i", "how can i", "steps", "process", "procedure for",
+    ),
+    "time": (
+        "bao lau", "mat bao lau", "may ngay", "bao nhieu ngay", "thoi gian", "thoi han giai quyet", "khi nao co",
+        "bao gio co", "how long", "how many days", "processing time", "when will",
+    ),
+    "agency": (
+        "o dau", "noi nao", "co quan nao", "nop tai dau", "nop o dau", "lam o dau", "cho nao", "den dau",
+        "where", "which office", "which agency",
+    ),
+    "online": (
+        "online", "truc tuyen", "qua mang", "tren mang", "dich vu cong", "qua internet", "tren dien thoai",
+        "vneid", "nop mang", "internet",
+    ),
+    "legal": (
+        "can cu phap ly", "can cu", "luat nao", "nghi dinh nao", "quy dinh nao", "van ban nao", "theo luat",
+        "legal basis", "which law", "what law", "regulation",
+    ),
+}
+
+_PATTERNS = {
+    aspect: re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)) + r")\b")
+    for aspect, cues in _CUES.items()
+}
+
+
+def detect_aspect(folded: str) -> str | None:
+    """Return the aspect asked in an accent-folded, lower-case question, or None."""
+    best: tuple[int, int, str] | None = None
+    for aspect, pattern in _PATTERNS.items():
+        m = pattern.search(folded)
+        # Earliest cue wins; at the same place the longer cue ("bao nhieu ngay" over "bao nhieu").
+        if m and (best is None or (m.start(), -len(m.group())) < best[:2]):
+            best = (m.start(), -len(m.group()), aspect)
+    return best[2] if best else None
+
+
+def strip_cues(folded: str) -> str:
+    """The question without its aspect cue phrases, so they do not steer the match."""
+    for pattern in _PATTERNS.values():
+        folded = pattern.sub(" ", folded)
+    return " ".join(folded.split())

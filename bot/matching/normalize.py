@@ -1,0 +1,97 @@
+"""Text normalisation for Vietnamese questions: NFC, one tone placement, accent folding, synonyms.
+
+Every text, from the catalogue or from a citizen, goes through the same functions so both sides meet
+in the same form. See shared notes: NFD input, `đ` without decomposition, old/new tone placement and
+invisible characters are the traps.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+MAX_QUERY_CHARS = 300  # longer input is truncated for matching: questions are short, spam is not
+
+_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
+# Zero-width and other invisible characters glue or split words; BOM and soft hyphen included.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_NON_WORD = re.compile(r"[^\w]+")
+# A syllable ending in oa/oe/uy (no final consonant) with the tone on the last vowel: old style "hoà".
+_OLD_TONE = re.compile(r"(?<![qQ])(o(?=[ae])|u(?=y))([aey])([\u0300\u0301\u0303\u0309\u0323])(?=\W|$)")
+
+
+def _unify_tone(nfd: str) -> str:
+    """Move the tone of open oa/oe/uy syllables to the first vowel (hoà → hòa, thuỷ → thủy)."""
+    return _OLD_TONE.sub(lambda m: m.group(1) + m.group(3) + m.group(2), nfd)
+
+
+def clean(text: str, limit: int = MAX_QUERY_CHARS) -> str:
+    """NFC, one tone placement, lower case, no control/invisible characters, spaces collapsed."""
+    text = _INVISIBLE.sub(" ", text[: limit * 4])
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    nfd = unicodedata.normalize("NFD", text.lower())
+    text = unicodedata.normalize("NFC", _unify_tone(nfd))
+    return _SPACES.sub(" ", text).strip()[:limit]
+
+
+def fold(text: str) -> str:
+    """Accent-free form: strip every combining mark and map đ → d (it has no decomposition)."""
+    nfd = unicodedata.normalize("NFD", text)
+    out = "".join(ch for ch in nfd if not unicodedata.combining(ch))
+    return out.replace("đ", "d").replace("Đ", "D")
+
+
+def words(text: str) -> list[str]:
+    """Cleaned words (accents kept); punctuation and emoji dropped."""
+    return [w for w in _NON_WORD.sub(" ", clean(text)).split() if w and w != "_"]
+
+
+def folded_words(text: str) -> list[str]:
+    return [fold(w) for w in words(text)]
+
+
+def normalize(text: str) -> str:
+    """The canonical folded form: idempotent, the same for NFC and NFD input."""
+    return " ".join(folded_words(text))
+
+
+def has_accents(text: str) -> bool:
+    return fold(text) != text
+
+
+class Synonyms:
+    """Expands abbreviations and colloquial phrases; the original words are kept beside them."""
+
+    def __init__(self, mapping: Mapping[str, Iterable[str]]):
+        self._by_first: dict[str, list[tuple[tuple[str, ...], list[str]]]] = {}
+        for key, values in mapping.items():
+            key_words = tuple(folded_words(key))
+            if not key_words:
+                continue
+            expansions: list[str] = []
+            for value in values:
+                expansions.extend(w for w in folded_words(value) if w not in expansions)
+            self._by_first.setdefault(key_words[0], []).append((key_words, expansions))
+        for entries in self._by_first.values():
+            entries.sort(key=lambda e: -len(e[0]))  # longest phrase first
+
+    def spans(self, tokens: list[str]) -> list[tuple[int, int, list[str]]]:
+        """(start, end, meaning words) for every abbreviation or colloquial phrase in `tokens`."""
+        out: list[tuple[int, int, list[str]]] = []
+        i = 0
+        while i < len(tokens):
+            for key_words, expansion in self._by_first.get(tokens[i], ()):
+                if tuple(tokens[i : i + len(key_words)]) == key_words:
+                    out.append((i, i + len(key_words), expansion))
+                    i += len(key_words) - 1
+                    break
+            i += 1
+        return out
+
+    def expand_text(self, text: str) -> str:
+        """The folded text with every known phrase followed by its meaning (for indexing)."""
+        tokens = folded_words(text)
+        extra = [w for _, _, exp in self.spans(tokens) for w in exp if w not in tokens]
+        return " ".join(tokens + extra)
