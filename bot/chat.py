@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import sys
+import time
 
 from bot.engine import Engine
+from db.repo import Store
+
+TERMINAL_USER = 0  # the terminal chat logs its questions as one anonymous user
 
 
-def run_chat(engine: Engine, lang: str = "vi") -> int:
+def run_chat(engine: Engine, lang: str = "vi", store: Store | None = None) -> int:
     interactive = sys.stdin.isatty()
     if interactive:
         print(engine.dialogue.start(lang).text())
@@ -23,7 +27,13 @@ def run_chat(engine: Engine, lang: str = "vi") -> int:
             continue
         reply = _command(engine, text, lang)
         if reply is None:
-            _, reply = engine.dialogue.ask(text, lang=lang)
+            started = time.perf_counter()
+            match, reply = engine.dialogue.ask(text, lang=lang)
+            if store is not None:
+                best = match.hits[0] if match.hits else None
+                store.log_query(TERMINAL_USER, text, match.kind, best.proc.id if best else None,
+                                best.score if best else None, match.aspect, lang,
+                                (time.perf_counter() - started) * 1000)
         print(reply.text(), end="\n\n", flush=True)
 
 

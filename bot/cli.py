@@ -79,10 +79,22 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def open_store(settings):
+    from bot.privacy import load_salt
+    from db.repo import Store
+
+    salt = load_salt(settings.hash_salt.get_secret_value(), settings.data_dir)
+    return Store(settings.sqlalchemy_url, salt)
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.chat import run_chat
+    from db.sync import sync_catalogue
 
-    return run_chat(_engine(args), lang=args.lang)
+    engine = _engine(args)
+    store = open_store(get_settings())
+    sync_catalogue(store.engine, engine.catalogue)  # YAML is the truth; the database mirrors it
+    return run_chat(engine, lang=args.lang, store=store)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

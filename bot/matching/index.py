@@ -162,18 +162,27 @@ class SearchIndex:
     # --- querying ----------------------------------------------------------------------------------
 
     def _fix_typo(self, tok: str) -> str | None:
+        """The catalogue word a misspelt word most likely meant, or None.
+
+        Short words are where folding already made many words collide (tiet/viet, sai/hai), so they
+        are only repaired by one dropped or added letter (Telex leftovers such as "kys", a missed
+        vowel such as "ngoi"); longer ones by one edit, or two from seven letters. The first letter
+        is never changed: people rarely mistype it, and changing it turns "xang" into "sang".
+        """
         if len(tok) < 3 or tok.isdigit():
             return None
         max_dist = 1 if len(tok) < 7 else 2
         best: tuple[int, int, str] | None = None
         for length in range(len(tok) - max_dist, len(tok) + max_dist + 1):
-            cands = self._vocab_by_len.get(length)
-            if not cands:
-                continue
-            for cand, _score, _ in process.extract(
-                tok, cands, scorer=Levenshtein.distance, score_cutoff=max_dist, limit=5
+            if len(tok) <= 4 and length == len(tok):
+                continue  # short words: no substitutions
+            for cand, dist, _ in process.extract(
+                tok, self._vocab_by_len.get(length, ()), scorer=Levenshtein.distance, score_cutoff=max_dist,
+                limit=5,
             ):
-                key = (Levenshtein.distance(tok, cand), -self.df[cand], cand)
+                if cand[0] != tok[0]:
+                    continue
+                key = (int(dist), -self.df[cand], cand)
                 if best is None or key < best:
                     best = key
         return best[2] if best else None

@@ -48,8 +48,16 @@ def words(text: str) -> list[str]:
     return [w for w in _NON_WORD.sub(" ", clean(text)).split() if w and w != "_"]
 
 
+# i and y are interchangeable after these consonants (kí/ký, lí/lý, quí/quý): one spelling for both.
+_I_TO_Y = {"ki": "ky", "li": "ly", "mi": "my", "ti": "ty", "hi": "hy", "qui": "quy", "si": "sy"}
+
+
 def folded_words(text: str) -> list[str]:
-    return [fold(w) for w in words(text)]
+    out = []
+    for w in words(text):
+        f = fold(w)
+        out.append(_I_TO_Y.get(f, f))
+    return out
 
 
 def normalize(text: str) -> str:

@@ -1,0 +1,22 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+SAMPLE_KB = HERE / "data" / "knowledge"
+
+
+@pytest.fixture
+def kb_dir(tmp_path: Path) -> Path:
+    """A writable copy of the sample knowledge folder."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(SAMPLE_KB, target)
+    return target
+
+
+@pytest.fixture
+def settings(tmp_path: Path, kb_dir: Path):
+    from bot.settings import Settings
+
+    return Settings(knowledge_dir=kb_dir, data_dir=tmp_path / "data", telegram_bot_token=None, hash_salt="test-salt")

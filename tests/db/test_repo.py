@@ -1,0 +1,21 @@
+from bot.privacy import REDACTED
+from db.models import QueryLog
+from db.repo import Store
+
+
+def test_store_hashes_users_and_redacts(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 's.sqlite3'}", b"salt")
+    store.touch_user(123456789, chat_id=123456789, lang="vi")
+    store.log_query(123456789, "sđt 0912345678 cccd 079123456789 đăng ký kết hôn", "answer", "dang-ky-ket-hon", 0.9)
+    [row] = store.queries()
+    assert "0912345678" not in row.text and "079123456789" not in row.text and REDACTED in row.text
+    assert row.user_hash != "123456789" and len(row.user_hash) == 32
+    assert store.toggle_follow(123456789, "dang-ky-ket-hon") is True
+    assert store.followers("dang-ky-ket-hon") == [(123456789, "vi")]
+    store.mark_inactive(123456789)
+    assert store.followers("dang-ky-ket-hon") == []
+    store.add_feedback(123456789, "dang-ky-ket-hon", True)
+    stats = store.stats({"dang-ky-ket-hon": "ho-tich"})
+    assert (stats.today, stats.week, stats.useful, stats.by_group) == (1, 1, 1, {"ho-tich": 1})
+    assert store.forget(123456789) >= 3
+    assert store.count(QueryLog) == 0

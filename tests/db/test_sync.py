@@ -1,0 +1,26 @@
+from sqlmodel import Session, select
+
+from bot.catalogue import load_or_raise
+from db import init_db
+from db.models import ProcedureRow
+from db.sync import sync_catalogue
+
+
+def test_sync_is_idempotent_and_removes(kb_dir, tmp_path):
+    engine = init_db(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    cat = load_or_raise(kb_dir)
+    first = sync_catalogue(engine, cat)
+    assert first.added == len(cat.procedures)
+    again = sync_catalogue(engine, cat)
+    assert (again.added, again.updated, again.removed) == (0, 0, 0)
+
+    path = kb_dir / "procedures" / "ho-tich" / "ho-tich.yaml"
+    text = path.read_text(encoding="utf-8").replace("amount_vnd: 200000", "amount_vnd: 250000")
+    path.write_text(text, encoding="utf-8")
+    cat2 = load_or_raise(kb_dir)
+    cat2.procedures = [p for p in cat2.procedures if p.id != "dang-ky-ket-hon"]
+    changed = sync_catalogue(engine, cat2)
+    assert changed.removed == 1 and changed.changed_ids == ("ly-lich-tu-phap",)
+    with Session(engine) as s:
+        ids = {r.id for r in s.exec(select(ProcedureRow))}
+    assert "dang-ky-ket-hon" not in ids and "ly-lich-tu-phap" in ids

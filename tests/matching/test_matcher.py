@@ -1,0 +1,55 @@
+import pytest
+
+from bot.catalogue import load_or_raise
+from bot.matching import Matcher
+from bot.matching.aspect import detect_aspect
+from bot.matching.normalize import normalize
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    from tests.conftest import SAMPLE_KB
+
+    return Matcher(load_or_raise(SAMPLE_KB))
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("đăng ký kết hôn", "dang-ky-ket-hon"),
+    ("dang ki ket hon", "dang-ky-ket-hon"),
+    ("dang kys ket hon", "dang-ky-ket-hon"),
+    ("lam giay khai sinh cho con", "dang-ky-khai-sinh"),
+    ("Đăng ký khai sinh", "dang-ky-khai-sinh"),  # NFD input
+    ("birth certificate", "dang-ky-khai-sinh"),
+    ("xin lý lịch tư pháp", "ly-lich-tu-phap"),
+])
+def test_finds_the_procedure(matcher, question, expected):
+    m = matcher.match(question)
+    assert m.kind == "answer"
+    assert m.hits[0].proc.id == expected
+
+
+@pytest.mark.parametrize("question", ["thời tiết hôm nay", "qwertyuiop", "🎉🎉🎉", "", "   ", "<script>"])
+def test_out_of_scope_is_none(matcher, question):
+    assert matcher.match(question).kind == "none"
+
+
+def test_aspect_and_faq(matcher):
+    m = matcher.match("lệ phí đăng ký kết hôn bao nhiêu")
+    assert (m.kind, m.aspect, m.hits[0].proc.id) == ("answer", "fees", "dang-ky-ket-hon")
+    m = matcher.match("bao lâu phải làm khai sinh")
+    assert m.faq is not None and "60 ngày" in m.faq.a
+
+
+@pytest.mark.parametrize("question, aspect", [
+    ("hết bao nhiêu tiền", "fees"), ("how much", "fees"), ("cần giấy tờ gì", "documents"),
+    ("làm thế nào", "steps"), ("mất bao lâu", "time"), ("nộp ở đâu", "agency"),
+    ("nộp online được không", "online"), ("căn cứ pháp lý", "legal"), ("đăng ký kết hôn", None),
+    ("bao nhiêu ngày thì có", "time"),
+])
+def test_aspects(question, aspect):
+    assert detect_aspect(normalize(question)) == aspect
+
+
+def test_curated_preferred_over_name_only(matcher):
+    ids = [h.proc.id for h in matcher.match("thủ tục chỉ có tên").hits]
+    assert "tthc-1-000001" in ids

@@ -1,0 +1,49 @@
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.matching.normalize import MAX_QUERY_CHARS, Synonyms, clean, fold, normalize
+
+VIETNAMESE = st.text(
+    alphabet=st.sampled_from(list("aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợ"
+                                   "ùúủũụừứửữựỳýỷỹỵĐĂ ÂÊÔƠƯ.,!?🎉\u200b\u00a0\t")),
+    max_size=60,
+)
+
+
+@given(VIETNAMESE)
+def test_normalize_is_idempotent(text: str):
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@given(VIETNAMESE)
+def test_nfc_and_nfd_give_the_same_result(text: str):
+    nfd = unicodedata.normalize("NFD", text)
+    assert normalize(nfd) == normalize(text)
+    assert clean(nfd) == clean(text)
+
+
+@given(st.text(max_size=2000))
+def test_any_text_is_safe_and_capped(text: str):
+    out = normalize(text)
+    assert len(out) <= MAX_QUERY_CHARS
+    assert out == out.strip()
+
+
+def test_folding_and_tone_placement():
+    assert fold("Đăng ký") == "Dang ky"
+    assert normalize("ĐĂNG KÝ  kết-hôn!!") == "dang ky ket hon"
+    assert clean("hoà thuỷ khoẻ uỷ") == clean("hòa thủy khỏe ủy")
+    assert clean("của quả quý hoàng") == "của quả quý hoàng"  # not oa/oe/uy open syllables
+    assert normalize("giấy\u200bphép\u00adlao động") == "giay phep lao dong"
+    assert normalize("🎉 khai\x00sinh\x1b") == "khai sinh"
+
+
+def test_synonym_spans():
+    syn = Synonyms({"gpkd": ["giấy phép kinh doanh"], "sổ đỏ": ["giấy chứng nhận quyền sử dụng đất"]})
+    tokens = normalize("xin gpkd và so do").split()
+    spans = syn.spans(tokens)
+    assert (1, 2, ["giay", "phep", "kinh", "doanh"]) in spans
+    assert any(start == 3 and end == 5 for start, end, _ in spans)
