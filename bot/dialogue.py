@@ -157,6 +157,12 @@ class Dialogue:
             [Button("🌐 " + self.settings.portal_url.removeprefix("https://"), url=self.settings.portal_url)],
         ])
 
+    def following(self, procs: list[Procedure], lang: str) -> Reply:
+        rows = [[Button(_short(display_name(p, lang), 60), data=callbacks.card(p.id))] for p in procs]
+        rows += [[Button(label(lang, "unfollow") + " " + _short(display_name(p, lang), 40),
+                         data=callbacks.follow(p.id))] for p in procs]
+        return Reply([render("following.j2", procs=procs, lang=lang)], rows)
+
     def group(self, group_id: str, page: int, lang: str) -> Reply:
         g = self.catalogue.group_by_id.get(group_id)
         if g is None:

@@ -1,0 +1,101 @@
+"""Build and run the Telegram application: a thin entry point wiring handlers in groups."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.catalogue import CatalogueError
+from bot.engine import Engine
+from bot.privacy import load_salt, setup_logging
+from bot.settings import Settings
+from db.repo import Store
+from db.sync import sync_catalogue
+
+from . import handlers
+from .services import Services
+
+log = logging.getLogger(__name__)
+
+COMMANDS = {
+    "vi": [("start", "Bắt đầu"), ("menu", "Thủ tục theo nhóm"), ("huongdan", "Cách nộp hồ sơ trực tuyến"),
+           ("following", "Thủ tục đang theo dõi"), ("lang", "Tiếng Việt / English"), ("contact", "Tổng đài 1022"),
+           ("help", "Hướng dẫn sử dụng"), ("forget", "Xóa dữ liệu của tôi")],
+    "en": [("start", "Start"), ("menu", "Browse procedures"), ("huongdan", "How to file online"),
+           ("following", "Procedures I follow"), ("lang", "Tiếng Việt / English"), ("contact", "Hotline 1022"),
+           ("help", "Help"), ("forget", "Delete my data")],
+}
+
+
+def build_services(knowledge: Path, settings: Settings) -> Services:
+    engine = Engine(knowledge, settings)
+    salt = load_salt(settings.hash_salt.get_secret_value(), settings.data_dir)
+    store = Store(settings.sqlalchemy_url, salt)
+    result = sync_catalogue(store.engine, engine.catalogue)
+    log.info("catalogue: %s; database sync: %s", engine.catalogue.summary_line(), result)
+    return Services(engine, store, settings)
+
+
+async def _post_init(app: Application) -> None:
+    for lang, commands in COMMANDS.items():
+        await app.bot.set_my_commands([BotCommand(c, d) for c, d in commands],
+                                      language_code=None if lang == "vi" else lang)
+
+
+def build_application(services: Services) -> Application:
+    settings = services.settings
+    assert settings.telegram_bot_token is not None
+    builder = (ApplicationBuilder().token(settings.telegram_bot_token.get_secret_value())
+               .rate_limiter(AIORateLimiter(max_retries=2))
+               .concurrent_updates(8)
+               .post_init(_post_init))
+    if settings.telegram_base_url:
+        builder = builder.base_url(settings.telegram_base_url)
+    app = builder.build()
+    app.bot_data["services"] = services
+
+    # Within a group the first matching handler wins: known commands, then buttons and inline queries,
+    # then free text, unknown /commands (answered as questions) and non-text messages.
+    app.add_handler(CommandHandler("start", handlers.start))
+    app.add_handler(CommandHandler("help", handlers.help_command))
+    app.add_handler(CommandHandler("menu", handlers.menu))
+    app.add_handler(CommandHandler("contact", handlers.contact))
+    app.add_handler(CommandHandler(["huongdan", "howto"], handlers.howto))
+    app.add_handler(CommandHandler("lang", handlers.lang))
+    app.add_handler(CommandHandler("following", handlers.following))
+    app.add_handler(CommandHandler("forget", handlers.forget))
+    app.add_handler(CallbackQueryHandler(handlers.button))
+    app.add_handler(InlineQueryHandler(handlers.inline))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.question))
+    app.add_handler(MessageHandler(filters.COMMAND, handlers.question))
+    app.add_handler(MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.not_text))
+    app.add_error_handler(handlers.on_error)
+    return app
+
+
+def run_polling(knowledge: Path, settings: Settings) -> int:
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    setup_logging(settings.log_level, [token])
+    try:
+        services = build_services(knowledge, settings)
+    except CatalogueError as exc:
+        for problem in exc.problems:
+            log.error("%s", problem)
+        log.error("the catalogue has errors: run `python -m bot kb check`")
+        return 1
+    app = build_application(services)
+    log.info("starting long polling")
+    app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    return 0
