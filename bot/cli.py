@@ -103,6 +103,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return evaluate(_engine(args), Path(args.file), show_misses=not args.quiet)
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from bot.benchmark import run
+
+    return run(Path(args.names), args.questions)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--knowledge", metavar="DIR", default=argparse.SUPPRESS, help="knowledge folder (default: $KNOWLEDGE_DIR or ./knowledge)")
@@ -124,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("file", nargs="?", default="../shared/eval/dev_questions.tsv")
     ev.add_argument("--quiet", action="store_true", help="figures only, no list of misses")
     ev.set_defaults(func=cmd_eval)
+
+    bench = sub.add_parser("bench", parents=[common], help="speed and memory at 300 / 3,000 / 30,000 procedures")
+    bench.add_argument("--names", default="../shared/data/national/dichvucong_catalog.jsonl")
+    bench.add_argument("--questions", type=int, default=200)
+    bench.set_defaults(func=cmd_bench)
 
     kb = sub.add_parser("kb", parents=[common], help="catalogue tools")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)

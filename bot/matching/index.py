@@ -14,6 +14,7 @@ fuzzy scan of names is both slow (O(catalogue)) and weak. Instead every procedur
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -23,9 +24,11 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.catalogue.schema import Procedure
 
+from .aspect import strip_cues
 from .normalize import Synonyms, folded_words, has_accents, words
 
 CANDIDATES = 40
+CUE_WEIGHT = 0.3
 
 # Field weights: how much a word found in that field says about the procedure.
 W_NAME, W_ALIAS, W_EN, W_FAQ, W_KEYWORD, W_SUMMARY = 1.0, 1.0, 1.0, 0.8, 0.8, 0.35
@@ -37,6 +40,27 @@ FILLER = (
     "muon hoi", "can lam gi", "phai lam gi", "duoc khong", "co duoc khong", "the nao", "ra sao", "a oi",
     "i want to", "i need to", "i need", "i want", "can i", "do i", "is it", "for my", "please",
 )
+
+
+# Words of the domain itself: every question is about a "thủ tục" and its "hồ sơ". They weigh like
+# cue words: present, but they do not decide between procedures.
+GENERIC = ("ho so", "thu tuc", "giay to", "lam sao", "can lam", "procedure", "application")
+_GENERIC = re.compile(r"\b(?:" + "|".join(GENERIC) + r")\b")
+
+# An issuing verb at the head of an official name; what follows up to the first qualifier is the
+# short name people use ("Cấp giấy phép lao động cho người ..." -> "giấy phép lao động").
+_HEAD_VERB = re.compile(r"^(?:thu tuc\s+)?(?:cap moi|cap|dang ky|giai quyet|thuc hien)\s+")
+_QUALIFIER = re.compile(r"\s(?:cho|doi voi|tai|cua|theo|trong|khi|do|ve|va)\s")
+
+
+def short_name(folded_name: str) -> str | None:
+    m = _HEAD_VERB.match(folded_name)
+    if not m:
+        return None
+    rest = folded_name[m.end():]
+    cut = _QUALIFIER.search(f" {rest} ")
+    head = (rest[: cut.start()] if cut else rest).strip()
+    return head if 2 <= len(head.split()) < len(folded_name.split()) else None
 
 
 @dataclass
@@ -52,6 +76,7 @@ class Doc:
     proc: Procedure
     phrases: list[Phrase]
     vocab: dict[str, float]  # folded word -> best field weight
+    core: set[str]  # words of the identity fields (name, aliases, English, keywords)
     pairs: set[str]
     accented: set[str]
 
@@ -73,11 +98,28 @@ class Query:
     spans: list[tuple[int, int, list[str]]]  # synonym spans over tokens
     text: str
     expanded_texts: list[str]
+    core_text: str = ""  # the question without aspect cue phrases
     accented: set[str] = field(default_factory=set)
 
 
 def _pairs(tokens: list[str]) -> list[str]:
     return [f"{a}_{b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+
+
+_TELEX_TONES = set("sfrxj")
+_VOWELS = set("aeiouy")
+
+
+def _plausible_short_typo(tok: str, cand: str) -> bool:
+    """Short words are repaired only for typical slips: a Telex tone key left over ("kys" → "ky"),
+    a doubled letter ("hoon" → "hon") or one missed vowel ("ngoi" → "ngoai")."""
+    if len(tok) == len(cand) + 1:
+        if tok[:-1] == cand and tok[-1] in _TELEX_TONES:
+            return True
+        return any(tok[i] == tok[i - 1] and tok[:i] + tok[i + 1:] == cand for i in range(1, len(tok)))
+    if len(cand) == len(tok) + 1:
+        return any(cand[i] in _VOWELS and cand[:i] + cand[i + 1:] == tok for i in range(len(cand)))
+    return False
 
 
 def _strip_filler(text: str) -> str:
@@ -92,10 +134,17 @@ class SearchIndex:
         self.synonyms = synonyms
         self.docs: list[Doc] = [self._doc(p) for p in procedures]
         self.n = len(self.docs)
+        # Document frequency counts the words that name a procedure (name, aliases, English, keywords).
+        # FAQ phrasings repeat question words ("mất bao lâu", "gồm những gì") across every card; counted,
+        # they would make "mất" (lost) look common and blur "cấp lại do bị mất" against "cấp mới".
         df: Counter[str] = Counter()
+        loose: Counter[str] = Counter()
         for doc in self.docs:
-            df.update(doc.vocab.keys())
+            df.update(doc.core)
             df.update(doc.pairs)
+            loose.update(t for t in doc.vocab if t not in doc.core)
+        for t, c in loose.items():
+            df.setdefault(t, c)
         self.df = df
         self._max_idf = math.log(1 + (self.n + 0.5) / 0.5)
         self.idf = {t: math.log(1 + (self.n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
@@ -130,6 +179,10 @@ class SearchIndex:
 
         name = p.name
         add(name, W_NAME, "name")
+        if phrases:
+            head = short_name(phrases[0].text)
+            if head:
+                phrases.append(Phrase(head, W_ALIAS * 0.95, "short"))
         for alias in p.aliases:
             add(alias, W_ALIAS, "alias")
         if p.en:
@@ -143,12 +196,15 @@ class SearchIndex:
             add(kw, W_KEYWORD, "keyword")
 
         vocab: dict[str, float] = {}
+        core: set[str] = set()
         pairs: set[str] = set()
         for ph in phrases:
             toks = ph.text.split()
             for t in toks:
                 vocab[t] = max(vocab.get(t, 0.0), ph.weight)
-            pairs.update(_pairs(toks))
+            if ph.kind != "faq":
+                core.update(toks)
+                pairs.update(_pairs(toks))
             # Indexing the meaning of abbreviations in names lets "GCN" names meet "giay chung nhan".
             for _, _, exp in self.synonyms.spans(toks):
                 for t in exp:
@@ -157,7 +213,7 @@ class SearchIndex:
             for t in folded_words(p.summary):
                 vocab.setdefault(t, W_SUMMARY)
         accented = set(words(name)) | {w for a in p.aliases for w in words(a)}
-        return Doc(p, phrases, vocab, pairs, accented)
+        return Doc(p, phrases, vocab, core, pairs, accented)
 
     # --- querying ----------------------------------------------------------------------------------
 
@@ -180,7 +236,7 @@ class SearchIndex:
                 tok, self._vocab_by_len.get(length, ()), scorer=Levenshtein.distance, score_cutoff=max_dist,
                 limit=5,
             ):
-                if cand[0] != tok[0]:
+                if cand[0] != tok[0] or (len(tok) <= 4 and not _plausible_short_typo(tok, cand)):
                     continue
                 key = (int(dist), -self.df[cand], cand)
                 if best is None or key < best:
@@ -189,6 +245,16 @@ class SearchIndex:
 
     def parse(self, text: str) -> Query:
         tokens = _strip_filler(" ".join(folded_words(text))).split()
+        core = _GENERIC.sub(" ", strip_cues(" ".join(tokens))).split()
+        # Cue words ("bao nhiêu", "gồm những gì") say what is asked, not which procedure: keep them
+        # for FAQ phrasings but let them weigh little.
+        cue_mask, j = [], 0
+        for tok in tokens:
+            if j < len(core) and core[j] == tok:
+                cue_mask.append(False)
+                j += 1
+            else:
+                cue_mask.append(True)
         weights: list[float] = []
         fixed: list[str] = []
         for tok in tokens:
@@ -203,12 +269,14 @@ class SearchIndex:
             else:
                 fixed.append(tok)
                 weights.append(self._max_idf)  # an unknown word: strong evidence of "not ours"
+        weights = [w * CUE_WEIGHT if cue else w for w, cue in zip(weights, cue_mask, strict=True)]
         spans = self.synonyms.spans(fixed)
         expanded = []
         for start, end, exp in spans:
             expanded.append(" ".join(fixed[:start] + exp + fixed[end:]))
         accented = set(words(text)) if has_accents(text) else set()
-        return Query(text, fixed, weights, spans, " ".join(fixed), expanded, accented)
+        core_text = " ".join(t for t, cue in zip(fixed, cue_mask, strict=True) if not cue)
+        return Query(text, fixed, weights, spans, " ".join(fixed), expanded, core_text=core_text, accented=accented)
 
     def candidates(self, q: Query, limit: int = CANDIDATES) -> np.ndarray:
         if not self.n:
@@ -248,23 +316,46 @@ class SearchIndex:
             got += w * max(direct, in_span.get(i, 0.0))
         return got / total
 
+    def _phrase_fit(self, q: Query, qweights: dict[str, float], phrase: Phrase) -> float:
+        """How well one phrase and the question cover each other, by IDF mass (an F-measure).
+
+        Precision: "xoa dang ky ho kinh doanh" fits "dang ky ho kinh doanh" less well than the
+        phrase "dang ky ho kinh doanh" itself. Recall: the keyword "quyen su dung dat" leaves the
+        "chuyen nhuong" of "chuyen nhuong quyen su dung dat" unexplained.
+        """
+        toks = set(phrase.text.split())
+        p_total = sum(self.idf.get(t, self._max_idf) for t in toks)
+        q_total = sum(qweights.values())
+        if p_total <= 0 or q_total <= 0:
+            return 0.0
+        shared = toks & qweights.keys()
+        precision = sum(self.idf.get(t, self._max_idf) for t in shared) / p_total
+        recall = sum(qweights[t] for t in shared) / q_total
+        return 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
+
     def score(self, q: Query, doc: Doc) -> Hit:
         cov = self._coverage(q, doc)
         qpairs = _pairs(q.tokens)
         pair_cov = sum(1 for p in qpairs if p in doc.pairs) / len(qpairs) if qpairs else cov
-        best_sim, best_phrase = 0.0, None
-        texts = [q.text, *q.expanded_texts]
+        qweights: dict[str, float] = {}
+        for tok, w in zip(q.tokens, q.weights, strict=True):
+            qweights[tok] = max(qweights.get(tok, 0.0), w)
+        for start, _, exp in q.spans:  # a synonym's meaning stands for its words
+            for t in exp:
+                qweights.setdefault(t, q.weights[start] * 0.5)
+        best, best_sim, best_phrase = 0.0, 0.0, None
+        texts = [t for t in (q.text, q.core_text, *q.expanded_texts) if t]
         for ph in doc.phrases:
-            for t in texts:
-                sim = 0.55 * fuzz.token_set_ratio(t, ph.text) + 0.45 * fuzz.ratio(t, ph.text)
-                if sim > best_sim:
-                    best_sim, best_phrase = sim, ph
-        total = 0.5 * cov + 0.1 * pair_cov + 0.4 * best_sim / 100
+            sim = max(0.55 * fuzz.token_set_ratio(t, ph.text) + 0.45 * fuzz.ratio(t, ph.text) for t in texts)
+            value = (0.4 * sim / 100 + 0.6 * self._phrase_fit(q, qweights, ph)) * (0.9 + 0.1 * ph.weight)
+            if value > best:
+                best, best_sim, best_phrase = value, sim, ph
+        total = 0.35 * cov + 0.1 * pair_cov + 0.55 * best
         if q.accented:
             total += 0.03 * len(q.accented & doc.accented) / len(q.accented)
         if doc.proc.is_curated:
             total += 0.02
-        return Hit(doc.proc, min(total, 1.0), best_phrase, best_sim, cov)
+        return Hit(doc.proc, total, best_phrase, best_sim, cov)
 
     def search(self, text: str, limit: int = 10) -> tuple[Query, list[Hit]]:
         q = self.parse(text)

@@ -8,7 +8,7 @@ from typing import Literal
 from bot.catalogue import Catalogue
 from bot.catalogue.schema import Faq, Procedure
 
-from .aspect import detect_aspect, strip_cues
+from .aspect import detect_aspect
 from .index import Hit, SearchIndex
 from .normalize import MAX_QUERY_CHARS, Synonyms, normalize
 
@@ -44,14 +44,7 @@ class Matcher:
         question = question[: MAX_QUERY_CHARS * 4]
         folded = normalize(question)
         aspect = detect_aspect(folded)
-        # The whole question first: FAQ phrasings often *are* the cue words ("bao lâu phải khai sinh").
-        q_full, hits_full = self.index.search(question, limit=max(top, 3))
-        core = strip_cues(folded)
-        hits = hits_full
-        if core and core != folded:
-            _, hits_core = self.index.search(core, limit=max(top, 3))
-            if hits_core and (not hits_full or hits_core[0].score > hits_full[0].score):
-                hits = hits_core
+        _, hits = self.index.search(question, limit=max(top, 3))
         if not hits:
             return Match(question, "none", aspect)
         best = hits[0]
