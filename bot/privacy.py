@@ -58,8 +58,6 @@ class RedactingFilter(logging.Filter):
         for s in self.secrets:
             message = message.replace(s, "[token]")
         record.msg, record.args = redact(message), None
-        if record.exc_info and record.exc_text is None:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             text = record.exc_text
             for s in self.secrets:
@@ -68,9 +66,30 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class OneLineFormatter(logging.Formatter):
+    """Exceptions as one line (type and message) unless debugging: logs stay greppable and a
+    library's traceback cannot smuggle a token or a user's text past the redaction."""
+
+    def __init__(self, debug: bool):
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self.debug = debug
+
+    def formatException(self, ei) -> str:  # noqa: N802 (logging's API)
+        if self.debug:
+            return super().formatException(ei)
+        exc = ei[1]
+        return f"  ({type(exc).__name__}: {str(exc)[:300]})" if exc else ""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not self.debug and record.exc_info:
+            record.exc_text = self.formatException(record.exc_info)
+            record.exc_info = None
+        return super().format(record)
+
+
 def setup_logging(level: str, secrets_: list[str] | None = None) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(OneLineFormatter(debug=level.upper() == "DEBUG"))
     handler.addFilter(RedactingFilter(secrets_))
     root = logging.getLogger()
     root.handlers[:] = [handler]

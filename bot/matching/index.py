@@ -27,7 +27,7 @@ from bot.catalogue.schema import Procedure
 from .aspect import strip_cues
 from .normalize import Synonyms, folded_words, has_accents, words
 
-CANDIDATES = 40
+CANDIDATES = 24
 CUE_WEIGHT = 0.3
 
 # Field weights: how much a word found in that field says about the procedure.
@@ -67,8 +67,10 @@ def short_name(folded_name: str) -> str | None:
 class Phrase:
     text: str  # folded words joined by spaces
     weight: float
-    kind: str  # name | alias | en | faq | keyword
+    kind: str  # name | short | alias | en | faq | keyword
     ref: int = -1  # FAQ entry index for kind == "faq"
+    toks: frozenset[str] = frozenset()
+    mass: float = 0.0  # IDF mass of its words, set once the index knows the IDFs
 
 
 @dataclass
@@ -159,6 +161,10 @@ class SearchIndex:
                 np.fromiter((w for _, w in v), dtype=np.float32, count=len(v)) * self.idf[t])
             for t, v in postings.items()
         }
+        for doc in self.docs:
+            for ph in doc.phrases:
+                ph.toks = frozenset(ph.text.split())
+                ph.mass = sum(self.idf.get(t, self._max_idf) for t in ph.toks)
         self.curated_prior = np.array([0.15 if d.proc.is_curated else 0.0 for d in self.docs], dtype=np.float32)
         # Typo repair looks words up among catalogue words of similar length only.
         self._vocab_by_len: dict[int, list[str]] = {}
@@ -316,51 +322,70 @@ class SearchIndex:
             got += w * max(direct, in_span.get(i, 0.0))
         return got / total
 
-    def _phrase_fit(self, q: Query, qweights: dict[str, float], phrase: Phrase) -> float:
+    def _phrase_fit(self, qweights: dict[str, float], q_total: float, phrase: Phrase) -> float:
         """How well one phrase and the question cover each other, by IDF mass (an F-measure).
 
         Precision: "xoa dang ky ho kinh doanh" fits "dang ky ho kinh doanh" less well than the
         phrase "dang ky ho kinh doanh" itself. Recall: the keyword "quyen su dung dat" leaves the
         "chuyen nhuong" of "chuyen nhuong quyen su dung dat" unexplained.
         """
-        toks = set(phrase.text.split())
-        p_total = sum(self.idf.get(t, self._max_idf) for t in toks)
-        q_total = sum(qweights.values())
-        if p_total <= 0 or q_total <= 0:
+        if phrase.mass <= 0 or q_total <= 0:
             return 0.0
-        shared = toks & qweights.keys()
-        precision = sum(self.idf.get(t, self._max_idf) for t in shared) / p_total
+        shared = phrase.toks & qweights.keys()
+        if not shared:
+            return 0.0
+        precision = sum(self.idf.get(t, self._max_idf) for t in shared) / phrase.mass
         recall = sum(qweights[t] for t in shared) / q_total
-        return 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
+        return 2 * precision * recall / (precision + recall)
 
-    def score(self, q: Query, doc: Doc) -> Hit:
-        cov = self._coverage(q, doc)
-        qpairs = _pairs(q.tokens)
-        pair_cov = sum(1 for p in qpairs if p in doc.pairs) / len(qpairs) if qpairs else cov
+    def _query_weights(self, q: Query) -> dict[str, float]:
         qweights: dict[str, float] = {}
         for tok, w in zip(q.tokens, q.weights, strict=True):
             qweights[tok] = max(qweights.get(tok, 0.0), w)
         for start, _, exp in q.spans:  # a synonym's meaning stands for its words
             for t in exp:
                 qweights.setdefault(t, q.weights[start] * 0.5)
-        best, best_sim, best_phrase = 0.0, 0.0, None
-        texts = [t for t in (q.text, q.core_text, *q.expanded_texts) if t]
-        for ph in doc.phrases:
-            sim = max(0.55 * fuzz.token_set_ratio(t, ph.text) + 0.45 * fuzz.ratio(t, ph.text) for t in texts)
-            value = (0.4 * sim / 100 + 0.6 * self._phrase_fit(q, qweights, ph)) * (0.9 + 0.1 * ph.weight)
-            if value > best:
-                best, best_sim, best_phrase = value, sim, ph
-        total = 0.35 * cov + 0.1 * pair_cov + 0.55 * best
-        if q.accented:
-            total += 0.03 * len(q.accented & doc.accented) / len(q.accented)
-        if doc.proc.is_curated:
-            total += 0.02
-        return Hit(doc.proc, total, best_phrase, best_sim, cov)
+        return qweights
+
+    def score_all(self, q: Query, docs: list[Doc]) -> list[Hit]:
+        """Score candidates; the fuzzy similarities of all their phrases come from two batched calls."""
+        if not docs:
+            return []
+        texts = list(dict.fromkeys(t for t in (q.text, q.core_text, *q.expanded_texts) if t))
+        qweights = self._query_weights(q)
+        q_total = sum(qweights.values())
+        qkeys = qweights.keys()
+        # Only phrases sharing a word with the question can be its best fit (typos are already
+        # repaired word by word); the name always competes so every candidate has a phrase.
+        per_doc = [[ph for i, ph in enumerate(doc.phrases) if i == 0 or not ph.toks.isdisjoint(qkeys)]
+                   for doc in docs]
+        choices = [ph.text for phrases in per_doc for ph in phrases]
+        sims = (0.55 * process.cdist(texts, choices, scorer=fuzz.token_set_ratio, dtype=np.float32)
+                + 0.45 * process.cdist(texts, choices, scorer=fuzz.ratio, dtype=np.float32)).max(axis=0)
+        qpairs = _pairs(q.tokens)
+        hits, k = [], 0
+        for doc, phrases in zip(docs, per_doc, strict=True):
+            best, best_sim, best_phrase = 0.0, 0.0, None
+            for ph in phrases:
+                sim = float(sims[k])
+                k += 1
+                value = (0.4 * sim / 100 + 0.6 * self._phrase_fit(qweights, q_total, ph)) * (0.9 + 0.1 * ph.weight)
+                if value > best:
+                    best, best_sim, best_phrase = value, sim, ph
+            cov = self._coverage(q, doc)
+            pair_cov = sum(1 for p in qpairs if p in doc.pairs) / len(qpairs) if qpairs else cov
+            total = 0.35 * cov + 0.1 * pair_cov + 0.55 * best
+            if q.accented:
+                total += 0.03 * len(q.accented & doc.accented) / len(q.accented)
+            if doc.proc.is_curated:
+                total += 0.02
+            hits.append(Hit(doc.proc, total, best_phrase, best_sim, cov))
+        return hits
 
     def search(self, text: str, limit: int = 10) -> tuple[Query, list[Hit]]:
         q = self.parse(text)
         if not q.tokens:
             return q, []
-        hits = [self.score(q, self.docs[i]) for i in self.candidates(q)]
+        hits = self.score_all(q, [self.docs[i] for i in self.candidates(q)])
         hits.sort(key=lambda h: -h.score)
         return q, hits[:limit]

@@ -189,3 +189,31 @@ def test_privacy_and_no_rejections(run_bot, fake_api):
     assert services.store.count(QueryLog) == 1
     assert fake_api.rejected == []
     assert TOKEN not in repr(services.settings)
+
+
+def test_python_m_bot_polls_the_api_and_logs_safely(fake_api, kb_dir, tmp_path):
+    """The entry point citizens' admins run: `python -m bot` with a token and TELEGRAM_BASE_URL."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=fake_api.base_url, KNOWLEDGE_DIR=str(kb_dir),
+               DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(root), LOG_LEVEL="INFO")
+    proc = subprocess.Popen([sys.executable, "-m", "bot"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        fake_api.send_text(21, "/start")
+        fake_api.send_text(21, "sđt 0912345678 dang ky ket hon")
+        sent = fake_api.wait(lambda: len(texts(fake_api, 21)) >= 2 and texts(fake_api, 21), timeout=60)
+        assert fake_api.answers("setMyCommands")
+    finally:
+        proc.terminate()
+        log, _ = proc.communicate(timeout=30)
+    assert "Đăng ký kết hôn" in sent[1]
+    assert TOKEN not in log and TOKEN.split(":")[1] not in log
+    assert "Traceback" not in log and "0912345678" not in log
+    for path in (tmp_path / "data").glob("bot.sqlite3*"):  # the database and its WAL
+        assert b"0912345678" not in path.read_bytes()
