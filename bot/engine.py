@@ -60,13 +60,15 @@ class Engine:
             self.current = fresh
             return fresh.catalogue, previous, []
 
-    def snapshot(self) -> float:
-        """The newest modification time under the knowledge folder (for automatic reload)."""
-        newest = 0.0
+    def snapshot(self) -> int:
+        """A fingerprint of the YAML files under the knowledge folder (names, sizes, times), so that
+        an edit, a new file and a deleted file all change it."""
+        items = []
         for path in self.root.rglob("*"):
             if path.suffix in (".yaml", ".yml"):
                 try:
-                    newest = max(newest, path.stat().st_mtime)
+                    st = path.stat()
                 except OSError:
                     continue
-        return newest
+                items.append((str(path), st.st_mtime_ns, st.st_size))
+        return hash(tuple(sorted(items)))

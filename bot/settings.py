@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     query_log_days: int = 90
     hash_salt: SecretStr = SecretStr("")  # salt for hashing user ids; generated and kept in data_dir if empty
+    reload_check_seconds: float = 5.0  # how often the bot looks for edited catalogue files
     flood_limit: int = 20  # messages per user per minute before the bot asks them to slow down
     portal_url: str = "https://dichvucong.hochiminhcity.gov.vn"
     national_portal_url: str = "https://dichvucong.gov.vn"

@@ -24,7 +24,7 @@ from bot.settings import Settings
 from db.repo import Store
 from db.sync import sync_catalogue
 
-from . import handlers
+from . import admin, handlers
 from .services import Services
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,12 @@ def build_services(knowledge: Path, settings: Settings) -> Services:
 
 
 async def _post_init(app: Application) -> None:
+    services: Services = app.bot_data["services"]
+    app.bot_data["snapshot"] = services.engine.snapshot()
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(admin.watch_knowledge, interval=services.settings.reload_check_seconds,
+                                    first=services.settings.reload_check_seconds, name="watch-knowledge")
+        app.job_queue.run_repeating(admin.purge_logs, interval=24 * 3600, first=60, name="purge-logs")
     for lang, commands in COMMANDS.items():
         await app.bot.set_my_commands([BotCommand(c, d) for c, d in commands],
                                       language_code=None if lang == "vi" else lang)
@@ -76,6 +82,8 @@ def build_application(services: Services) -> Application:
     app.add_handler(CommandHandler("lang", handlers.lang))
     app.add_handler(CommandHandler("following", handlers.following))
     app.add_handler(CommandHandler("forget", handlers.forget))
+    app.add_handler(CommandHandler("reload", admin.reload_command))
+    app.add_handler(CommandHandler("stats", admin.stats_command))
     app.add_handler(CallbackQueryHandler(handlers.button))
     app.add_handler(InlineQueryHandler(handlers.inline))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.question))

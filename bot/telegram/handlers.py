@@ -163,9 +163,10 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(render("empty.j2", lang=lng), parse_mode=ParseMode.HTML)
         return
     started = time.perf_counter()
-    match, reply = svc.engine.dialogue.ask(text, lang=lng)
+    dialogue = svc.engine.dialogue  # one catalogue for the whole answer, even if a reload swaps it now
+    match, reply = dialogue.ask(text, lang=lng)
     if reply.proc_id and svc.store.is_following(user.id, reply.proc_id):
-        reply = svc.engine.dialogue.card(reply.proc_id, lng, lead=match.aspect, faq=match.faq, following=True)
+        reply = dialogue.card(reply.proc_id, lng, lead=match.aspect, faq=match.faq, following=True)
         reply.kind = "answer"
     await send_reply(message, reply)
     best = match.hits[0] if match.hits else None

@@ -28,6 +28,8 @@ def run_bot(fake_api, settings):
 
         async def main():
             async with app:
+                if app.post_init:  # run_polling would call it; here we drive the lifecycle by hand
+                    await app.post_init(app)
                 await app.start()
                 await app.updater.start_polling(poll_interval=0.0, timeout=1)
                 try:
