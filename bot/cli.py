@@ -109,6 +109,27 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run(Path(args.names), args.questions)
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from bot.staff import review
+
+    engine = _engine(args)
+    entries = review.collect(engine, open_store(get_settings()), days=args.days)
+    review.write(entries, Path(args.out), args.days)
+    total = sum(e["total"] for e in entries)
+    print(f"wrote {args.out}: {total} question(s) to review under {len(entries)} procedure(s)")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from bot.staff import report
+
+    engine = _engine(args)
+    html = report.build(open_store(get_settings()), engine.catalogue, days=args.days)
+    report.write(html, Path(args.out))
+    print(f"wrote {args.out} ({len(html) // 1024} KB)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--knowledge", metavar="DIR", default=argparse.SUPPRESS, help="knowledge folder (default: $KNOWLEDGE_DIR or ./knowledge)")
@@ -135,6 +156,16 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--names", default="../shared/data/national/dichvucong_catalog.jsonl")
     bench.add_argument("--questions", type=int, default=200)
     bench.set_defaults(func=cmd_bench)
+
+    rv = sub.add_parser("review", parents=[common], help="unanswered and disliked questions, for staff to turn into aliases")
+    rv.add_argument("--out", required=True, metavar="FILE.yaml")
+    rv.add_argument("--days", type=int, default=30)
+    rv.set_defaults(func=cmd_review)
+
+    rp = sub.add_parser("report", parents=[common], help="a self-contained HTML page of usage figures and charts")
+    rp.add_argument("--out", required=True, metavar="FILE.html")
+    rp.add_argument("--days", type=int, default=30)
+    rp.set_defaults(func=cmd_report)
 
     kb = sub.add_parser("kb", parents=[common], help="catalogue tools")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
