@@ -28,6 +28,8 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
         return 1
     assert cat is not None
     extra = f"; {cat.shadowed} imported record(s) hidden by curated cards" if cat.shadowed else ""
+    if cat.other_province:
+        extra += f"; {cat.other_province} record(s) specific to another province kept but not served"
     print(f"OK: {cat.summary_line()}{extra}")
     return 0
 
@@ -130,6 +132,28 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kb_import(args: argparse.Namespace) -> int:
+    from bot.catalogue.importer import ImportFormatError, run_import
+    from bot.catalogue.loader import load_groups
+
+    problems: list = []
+    groups = {g.id for g in load_groups(_knowledge(args), problems)}
+    if problems or not groups:
+        for p in problems:
+            print(p, file=sys.stderr)
+        print("cannot read the groups of the knowledge folder", file=sys.stderr)
+        return 1
+    try:
+        report = run_import([Path(f) for f in args.files], Path(args.out), groups)
+    except ImportFormatError as exc:
+        print(f"import failed: {exc}", file=sys.stderr)
+        return 1
+    for line in report.details():
+        print(line)
+    print(report.summary())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--knowledge", metavar="DIR", default=argparse.SUPPRESS, help="knowledge folder (default: $KNOWLEDGE_DIR or ./knowledge)")
@@ -171,6 +195,10 @@ def build_parser() -> argparse.ArgumentParser:
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     check = kb_sub.add_parser("check", parents=[common], help="validate the YAML catalogue")
     check.set_defaults(func=cmd_kb_check)
+    imp = kb_sub.add_parser("import", parents=[common], help="official records -> catalogue YAML")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--out", required=True, metavar="DIR", help="e.g. knowledge/imported")
+    imp.set_defaults(func=cmd_kb_import)
     return parser
 
 

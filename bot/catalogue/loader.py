@@ -36,6 +36,7 @@ class Catalogue:
     synonyms: dict[str, list[str]]
     locations: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> (file, line)
     shadowed: int = 0  # imported records hidden by a curated one of the same code
+    other_province: int = 0  # records specific to another province: valid, not served
 
     def __post_init__(self) -> None:
         self.by_id = {p.id: p for p in self.procedures}
@@ -302,8 +303,11 @@ def load_catalogue(root: Path | str) -> tuple[Catalogue | None, list[Problem]]:
                 if prev is None or proc.richness() > prev[0].richness():
                     imported[proc.code] = (proc, tree.rel, line)
 
-    shadowed = 0
+    shadowed = other_province = 0
     for code, (proc, rel, line) in imported.items():
+        if proc.province:
+            other_province += 1
+            continue
         if code in curated_codes:
             shadowed += 1
             continue
@@ -321,6 +325,7 @@ def load_catalogue(root: Path | str) -> tuple[Catalogue | None, list[Problem]]:
         synonyms=synonyms,
         locations={pid: (rel, line) for pid, (_, rel, line) in chosen.items()},
         shadowed=shadowed,
+        other_province=other_province,
     )
     return cat, []
 

@@ -106,6 +106,7 @@ class Procedure(_Strict):
     faq: list[Faq] = []
     en: English | None = None
     imported_from: str | None = None  # set by `kb import`; curated records win over these
+    province: str | None = None  # another province's own procedure: validated, kept, never served
 
     @field_validator("id")
     @classmethod
