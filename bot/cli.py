@@ -24,7 +24,7 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
     if problems:
         for p in problems:
             print(p)
-        print(f"{len(problems)} problem(s); the catalogue was not accepted.", file=sys.stderr)
+        print(f"{len(problems)} problem(s); the catalogue was not accepted.")
         return 1
     assert cat is not None
     extra = f"; {cat.shadowed} imported record(s) hidden by curated cards" if cat.shadowed else ""

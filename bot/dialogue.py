@@ -68,6 +68,9 @@ class Dialogue:
 
     def ask(self, text: str, lang: str = "vi", top: int = 3) -> tuple[Match, Reply]:
         match = self.matcher.match(text, top=top)
+        if match.smalltalk is not None:
+            body = render("smalltalk.j2", lang=lang, kind=match.smalltalk, **self._contacts)
+            return match, Reply([body], self._group_buttons(lang), kind="none")
         if match.kind == "answer" and match.best is not None:
             reply = self.card(match.best.id, lang, lead=match.aspect, faq=match.faq)
             reply.kind = "answer"

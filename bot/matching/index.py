@@ -25,17 +25,27 @@ from rapidfuzz.distance import Levenshtein
 from bot.catalogue.schema import Procedure
 
 from .aspect import strip_cues
-from .normalize import Synonyms, folded_words, has_accents, words
+from .normalize import Synonyms, folded_words, words
+from .stopwords import EN_MARKERS, EN_STOP, VI_ACCENTED, VI_FOLDED
 
 CANDIDATES = 24
 CUE_WEIGHT = 0.3
+STOP_WEIGHT = 0.15
+ACCENT_MISMATCH = 0.4
+LONG_QUESTION = 7  # words
+EXPANSION_WEIGHT = 1.0  # a synonym's meaning weighs as much as the words it explains
+# Phrases that name a procedure; one found (nearly) whole in a long question is strong evidence.
+ANCHOR_KINDS = frozenset({"name", "short", "alias", "en"})
+ANCHOR_PRECISION = 0.999  # every word of the phrase is in the question
+ANCHOR_BONUS = 0.1
 
 # Field weights: how much a word found in that field says about the procedure.
-W_NAME, W_ALIAS, W_EN, W_FAQ, W_KEYWORD, W_SUMMARY = 1.0, 1.0, 1.0, 0.8, 0.8, 0.35
+W_NAME, W_ALIAS, W_EN, W_FAQ, W_KEYWORD, W_SUMMARY = 1.0, 1.0, 1.0, 0.5, 0.8, 0.3
 
 # Multi-word filler that carries no meaning for matching (single syllables are left to IDF: after
 # folding, short words are ambiguous — "so" is sổ/số/sở — and must never be dropped blindly).
 FILLER = (
+    "xin chao", "chao ban", "hello", "cam on", "thank you", "thanks",
     "cho em hoi", "cho toi hoi", "cho minh hoi", "cho hoi", "xin hoi", "em muon", "toi muon", "minh muon",
     "muon hoi", "can lam gi", "phai lam gi", "duoc khong", "co duoc khong", "the nao", "ra sao", "a oi",
     "i want to", "i need to", "i need", "i want", "can i", "do i", "is it", "for my", "please",
@@ -90,6 +100,8 @@ class Hit:
     phrase: Phrase | None = None
     phrase_sim: float = 0.0
     coverage: float = 0.0
+    evidence: float = 0.0  # IDF mass of the question's words this procedure covers (absolute)
+    anchor: float = 0.0  # IDF mass of a naming phrase (name, alias, English) found whole in the question
 
 
 @dataclass
@@ -101,6 +113,7 @@ class Query:
     text: str
     expanded_texts: list[str]
     core_text: str = ""  # the question without aspect cue phrases
+    acc_tokens: list[str | None] = field(default_factory=list)  # accented form per token (None: repaired)
     accented: set[str] = field(default_factory=set)
 
 
@@ -124,11 +137,22 @@ def _plausible_short_typo(tok: str, cand: str) -> bool:
     return False
 
 
-def _strip_filler(text: str) -> str:
-    padded = f" {text} "
-    for phrase in FILLER:
-        padded = padded.replace(f" {phrase} ", " ")
-    return " ".join(padded.split())
+_FILLER = [tuple(f.split()) for f in FILLER]
+
+
+def _filler_mask(tokens: list[str]) -> list[bool]:
+    """False for the words of filler phrases ("cho em hoi", "i want to"), True for the rest."""
+    keep = [True] * len(tokens)
+    for phrase in _FILLER:
+        n = len(phrase)
+        for i in range(len(tokens) - n + 1):
+            if tuple(tokens[i:i + n]) == phrase:
+                keep[i:i + n] = [False] * n
+    return keep
+
+
+def _fold_word(word: str) -> str:
+    return folded_words(word)[0] if folded_words(word) else word
 
 
 class SearchIndex:
@@ -149,7 +173,10 @@ class SearchIndex:
             df.setdefault(t, c)
         self.df = df
         self._max_idf = math.log(1 + (self.n + 0.5) / 0.5)
+        self._median_idf = 0.0  # set below, once the IDFs are known
         self.idf = {t: math.log(1 + (self.n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        if self.idf:
+            self._median_idf = sorted(self.idf.values())[len(self.idf) // 2]
         postings: dict[str, list[tuple[int, float]]] = {}
         for i, doc in enumerate(self.docs):
             for tok, w in doc.vocab.items():
@@ -215,10 +242,11 @@ class SearchIndex:
             for _, _, exp in self.synonyms.spans(toks):
                 for t in exp:
                     vocab.setdefault(t, ph.weight * 0.8)
-        if p.summary:
-            for t in folded_words(p.summary):
+        for summary in (p.summary, p.en.summary if p.en else None):
+            for t in folded_words(summary or ""):
                 vocab.setdefault(t, W_SUMMARY)
-        accented = set(words(name)) | {w for a in p.aliases for w in words(a)}
+        sources = [name, *p.aliases, *p.keywords, p.summary or "", *(q for f in p.faq for q in f.q)]
+        accented = {w for text in sources for w in words(text)}
         return Doc(p, phrases, vocab, core, pairs, accented)
 
     # --- querying ----------------------------------------------------------------------------------
@@ -233,6 +261,10 @@ class SearchIndex:
         """
         if len(tok) < 3 or tok.isdigit():
             return None
+        swaps = [tok[:i] + tok[i + 1] + tok[i] + tok[i + 2:] for i in range(1, len(tok) - 1)]
+        known = [w for w in swaps if w in self.df and "_" not in w]
+        if known:  # two neighbouring letters swapped ("tahc" → "tach"), the commonest slip of all
+            return max(known, key=lambda w: self.df[w])
         max_dist = 1 if len(tok) < 7 else 2
         best: tuple[int, int, str] | None = None
         for length in range(len(tok) - max_dist, len(tok) + max_dist + 1):
@@ -250,7 +282,16 @@ class SearchIndex:
         return best[2] if best else None
 
     def parse(self, text: str) -> Query:
-        tokens = _strip_filler(" ".join(folded_words(text))).split()
+        accented_words = words(text)
+        folded = [_fold_word(w) for w in accented_words]
+        # A question counts as typed with accents when most of its words carry them ("giai thê cong ty"
+        # is an accent-free question with one stray mark).
+        marked = sum(1 for a, f in zip(accented_words, folded, strict=True) if a != f)
+        with_accents = marked > 0 and marked * 2 >= len(accented_words)
+        english = not with_accents and any(w in EN_MARKERS for w in folded)
+        keep = _filler_mask(folded)
+        pairs = [(a, f) for a, f, k in zip(accented_words, folded, keep, strict=True) if k]
+        tokens = [f for _, f in pairs]
         core = _GENERIC.sub(" ", strip_cues(" ".join(tokens))).split()
         # Cue words ("bao nhiêu", "gồm những gì") say what is asked, not which procedure: keep them
         # for FAQ phrasings but let them weigh little.
@@ -263,26 +304,42 @@ class SearchIndex:
                 cue_mask.append(True)
         weights: list[float] = []
         fixed: list[str] = []
-        for tok in tokens:
-            if tok in self.idf:
+        acc_tokens: list[str | None] = []
+        for (acc, tok), cue in zip(pairs, cue_mask, strict=True):
+            if english and tok in EN_STOP:
                 fixed.append(tok)
-                weights.append(self.idf[tok])
+                acc_tokens.append(acc)
+                weights.append(self.idf.get(tok, self._max_idf) * STOP_WEIGHT)
                 continue
-            repaired = self._fix_typo(tok)
-            if repaired and not self.synonyms.spans([tok]):
-                fixed.append(repaired)
-                weights.append(self.idf[repaired] * 0.75)  # a guess counts less than a match
+            original = tok
+            is_stop = (acc in VI_ACCENTED) if with_accents else (tok in VI_FOLDED)
+            if tok in self.idf or is_stop:
+                w = self.idf.get(tok, self._median_idf)
             else:
-                fixed.append(tok)
-                weights.append(self._max_idf)  # an unknown word: strong evidence of "not ours"
-        weights = [w * CUE_WEIGHT if cue else w for w, cue in zip(weights, cue_mask, strict=True)]
-        spans = self.synonyms.spans(fixed)
+                # Accents typed carefully rarely come with a dropped letter: only longer words are repaired.
+                repaired = self._fix_typo(tok) if not with_accents or len(tok) > 4 else None
+                if repaired and not self.synonyms.spans([tok]):
+                    tok, w = repaired, self.idf[repaired] * 0.75  # a guess counts less than a match
+                else:
+                    # An unknown word in a short question is strong evidence of "not ours"; in English
+                    # (a thin vocabulary here) or a long, chatty question it is more likely a name or
+                    # a detail ("Sài Gòn", "người quen").
+                    w = self._median_idf if english or len(pairs) > LONG_QUESTION else self._max_idf
+            if is_stop:
+                w *= STOP_WEIGHT
+            elif cue:
+                w *= CUE_WEIGHT
+            fixed.append(tok)
+            acc_tokens.append(acc if tok == original else None)
+            weights.append(w)
+        spans = self.synonyms.spans(fixed, acc_tokens if with_accents else None)
         expanded = []
         for start, end, exp in spans:
             expanded.append(" ".join(fixed[:start] + exp + fixed[end:]))
-        accented = set(words(text)) if has_accents(text) else set()
+        accented = set(accented_words) if with_accents else set()
         core_text = " ".join(t for t, cue in zip(fixed, cue_mask, strict=True) if not cue)
-        return Query(text, fixed, weights, spans, " ".join(fixed), expanded, core_text=core_text, accented=accented)
+        return Query(text, fixed, weights, spans, " ".join(fixed), expanded, core_text=core_text, accented=accented,
+                     acc_tokens=acc_tokens if with_accents else [])
 
     def candidates(self, q: Query, limit: int = CANDIDATES) -> np.ndarray:
         if not self.n:
@@ -306,10 +363,12 @@ class SearchIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         return top[np.argsort(-scores[top])]
 
-    def _coverage(self, q: Query, doc: Doc) -> float:
+    def _coverage(self, q: Query, doc: Doc) -> tuple[float, float]:
+        """(share, mass): the IDF-weighted share of the question this procedure's words cover, and
+        that covered mass itself."""
         total = sum(q.weights)
         if total <= 0:
-            return 0.0
+            return 0.0, 0.0
         got = 0.0
         in_span: dict[int, float] = {}
         for start, end, exp in q.spans:
@@ -319,10 +378,13 @@ class SearchIndex:
                     in_span[i] = max(in_span.get(i, 0.0), share * 0.9)
         for i, (tok, w) in enumerate(zip(q.tokens, q.weights, strict=True)):
             direct = doc.vocab.get(tok, 0.0)
+            # Typed with accents, a word must match with its accents: "lãi" is not "lại", "cảm" not "cầm".
+            if direct and q.acc_tokens and q.acc_tokens[i] is not None and q.acc_tokens[i] not in doc.accented:
+                direct *= ACCENT_MISMATCH
             got += w * max(direct, in_span.get(i, 0.0))
-        return got / total
+        return got / total, got
 
-    def _phrase_fit(self, qweights: dict[str, float], q_total: float, phrase: Phrase) -> float:
+    def _phrase_fit(self, qweights: dict[str, float], q_total: float, phrase: Phrase) -> tuple[float, float]:
         """How well one phrase and the question cover each other, by IDF mass (an F-measure).
 
         Precision: "xoa dang ky ho kinh doanh" fits "dang ky ho kinh doanh" less well than the
@@ -330,13 +392,13 @@ class SearchIndex:
         "chuyen nhuong" of "chuyen nhuong quyen su dung dat" unexplained.
         """
         if phrase.mass <= 0 or q_total <= 0:
-            return 0.0
+            return 0.0, 0.0
         shared = phrase.toks & qweights.keys()
         if not shared:
-            return 0.0
+            return 0.0, 0.0
         precision = sum(self.idf.get(t, self._max_idf) for t in shared) / phrase.mass
         recall = sum(qweights[t] for t in shared) / q_total
-        return 2 * precision * recall / (precision + recall)
+        return 2 * precision * recall / (precision + recall), precision
 
     def _query_weights(self, q: Query) -> dict[str, float]:
         qweights: dict[str, float] = {}
@@ -344,7 +406,7 @@ class SearchIndex:
             qweights[tok] = max(qweights.get(tok, 0.0), w)
         for start, _, exp in q.spans:  # a synonym's meaning stands for its words
             for t in exp:
-                qweights.setdefault(t, q.weights[start] * 0.5)
+                qweights.setdefault(t, q.weights[start] * EXPANSION_WEIGHT)
         return qweights
 
     def score_all(self, q: Query, docs: list[Doc]) -> list[Hit]:
@@ -360,26 +422,31 @@ class SearchIndex:
         per_doc = [[ph for i, ph in enumerate(doc.phrases) if i == 0 or not ph.toks.isdisjoint(qkeys)]
                    for doc in docs]
         choices = [ph.text for phrases in per_doc for ph in phrases]
-        sims = (0.55 * process.cdist(texts, choices, scorer=fuzz.token_set_ratio, dtype=np.float32)
-                + 0.45 * process.cdist(texts, choices, scorer=fuzz.ratio, dtype=np.float32)).max(axis=0)
+        # Symmetric similarities only: token_set_ratio would call any phrase inside a long question a
+        # perfect match; coverage of both sides is the F-measure's job.
+        sims = np.maximum(process.cdist(texts, choices, scorer=fuzz.ratio, dtype=np.float32),
+                          process.cdist(texts, choices, scorer=fuzz.token_sort_ratio, dtype=np.float32)).max(axis=0)
         qpairs = _pairs(q.tokens)
         hits, k = [], 0
         for doc, phrases in zip(docs, per_doc, strict=True):
-            best, best_sim, best_phrase = 0.0, 0.0, None
+            best, best_sim, best_phrase, anchor = 0.0, 0.0, None, 0.0
             for ph in phrases:
                 sim = float(sims[k])
                 k += 1
-                value = (0.4 * sim / 100 + 0.6 * self._phrase_fit(qweights, q_total, ph)) * (0.9 + 0.1 * ph.weight)
+                fit, precision = self._phrase_fit(qweights, q_total, ph)
+                if ph.kind in ANCHOR_KINDS and precision >= ANCHOR_PRECISION:
+                    anchor = max(anchor, precision * ph.mass)
+                value = (0.3 * sim / 100 + 0.7 * fit) * (0.9 + 0.1 * ph.weight)
                 if value > best:
                     best, best_sim, best_phrase = value, sim, ph
-            cov = self._coverage(q, doc)
+            cov, evidence = self._coverage(q, doc)
             pair_cov = sum(1 for p in qpairs if p in doc.pairs) / len(qpairs) if qpairs else cov
-            total = 0.35 * cov + 0.1 * pair_cov + 0.55 * best
+            total = 0.35 * cov + 0.1 * pair_cov + 0.55 * best + ANCHOR_BONUS * min(anchor / 8, 1.0)
             if q.accented:
                 total += 0.03 * len(q.accented & doc.accented) / len(q.accented)
             if doc.proc.is_curated:
                 total += 0.02
-            hits.append(Hit(doc.proc, total, best_phrase, best_sim, cov))
+            hits.append(Hit(doc.proc, total, best_phrase, best_sim, cov, evidence, anchor))
         return hits
 
     def search(self, text: str, limit: int = 10) -> tuple[Query, list[Hit]]:

@@ -11,13 +11,19 @@ from bot.catalogue.schema import Faq, Procedure
 from .aspect import detect_aspect
 from .index import Hit, SearchIndex
 from .normalize import MAX_QUERY_CHARS, Synonyms, normalize
+from .smalltalk import smalltalk
 
 Kind = Literal["answer", "choices", "none"]
 
 # Calibrated on the dev questions (see `python -m bot eval`): scores are in [0, 1].
 ANSWER_MIN = 0.60  # below this a single confident answer is not given
 ANSWER_MARGIN = 0.05  # ... nor when the runner-up is this close
-CHOICE_MIN = 0.45  # below this nothing fits: out of scope
+CHOICE_MIN = 0.52  # below this nothing fits: out of scope ...
+# ... unless the question contains a phrase that names the procedure (its name, an alias): long,
+# chatty questions score low on shares but carry the procedure's name whole.
+ANCHOR_MIN = 3.0
+ANCHORED_ANSWER_MIN = 0.42
+ANCHORED_CHOICE_MIN = 0.33
 FAQ_MIN = 80.0  # similarity of the question to a staff FAQ phrasing to answer that FAQ first
 
 
@@ -28,23 +34,54 @@ class Match:
     aspect: str | None
     hits: list[Hit] = field(default_factory=list)
     faq: Faq | None = None
+    smalltalk: str | None = None  # greeting | thanks | bye | bot | ok
 
     @property
     def best(self) -> Procedure | None:
         return self.hits[0].proc if self.hits and self.kind != "none" else None
 
 
+# An imported record (a national name, often with no steps or fees) must clear a higher bar to be the
+# answer: a full national import must never bury the common, curated procedures.
+IMPORTED_PENALTY = 0.08
+
+
 class Matcher:
+    """Two tiers: the curated catalogue first (its own index and IDF, so importing the national list
+    changes nothing it answers confidently), then everything, imports included, for the rest."""
+
     def __init__(self, catalogue: Catalogue):
         self.catalogue = catalogue
         self.synonyms = Synonyms(catalogue.synonyms)
+        curated = [p for p in catalogue.procedures if p.is_curated]
         self.index = SearchIndex(catalogue.procedures, self.synonyms)
+        has_imports = len(curated) < len(catalogue.procedures)
+        self.curated_index = SearchIndex(curated, self.synonyms) if has_imports and curated else None
 
     def match(self, question: str, top: int = 3) -> Match:
         question = question[: MAX_QUERY_CHARS * 4]
         folded = normalize(question)
+        chat = smalltalk(folded)
+        if chat is not None:
+            return Match(question, "none", None, smalltalk=chat)
         aspect = detect_aspect(folded)
-        _, hits = self.index.search(question, limit=max(top, 3))
+        limit = max(top, 3)
+        if self.curated_index is None:
+            return self._decide(question, aspect, self.index.search(question, limit=limit)[1], top)
+        first = self._decide(question, aspect, self.curated_index.search(question, limit=limit)[1], top)
+        if first.kind == "answer":
+            return first
+        hits = self.index.search(question, limit=limit)[1]
+        for h in hits:
+            if not h.proc.is_curated:
+                h.score -= IMPORTED_PENALTY
+        hits.sort(key=lambda h: -h.score)
+        wide = self._decide(question, aspect, hits, top)
+        if wide.kind == "answer" or first.kind == "none":
+            return wide
+        return first  # curated "did you mean" beats imported guesses
+
+    def _decide(self, question: str, aspect: str | None, hits: list[Hit], top: int) -> Match:
         if not hits:
             return Match(question, "none", aspect)
         best = hits[0]
@@ -52,13 +89,15 @@ class Matcher:
         if best.phrase is not None and best.phrase.kind == "faq" and best.phrase_sim >= FAQ_MIN:
             faq = best.proc.faq[best.phrase.ref]
         runner = hits[1].score if len(hits) > 1 else 0.0
-        if best.score >= ANSWER_MIN and (best.score - runner >= ANSWER_MARGIN or faq is not None):
+        anchored = best.anchor >= ANCHOR_MIN
+        clear = best.score - runner >= ANSWER_MARGIN or faq is not None
+        if clear and (best.score >= ANSWER_MIN or (anchored and best.score >= ANCHORED_ANSWER_MIN)):
             kind: Kind = "answer"
-        elif best.score >= CHOICE_MIN:
+        elif best.score >= CHOICE_MIN or (anchored and best.score >= ANCHORED_CHOICE_MIN):
             kind = "choices"
         else:
             kind = "none"
         if kind == "choices":
             # Only offer alternatives that are themselves plausible.
-            hits = [h for h in hits if h.score >= CHOICE_MIN and best.score - h.score < 0.15] or hits[:1]
+            hits = [h for h in hits if best.score - h.score < 0.15] or hits[:1]
         return Match(question, kind, aspect, hits[:top], faq if kind == "answer" else None)

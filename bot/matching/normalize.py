@@ -73,7 +73,8 @@ class Synonyms:
     """Expands abbreviations and colloquial phrases; the original words are kept beside them."""
 
     def __init__(self, mapping: Mapping[str, Iterable[str]]):
-        self._by_first: dict[str, list[tuple[tuple[str, ...], list[str]]]] = {}
+        # first folded word -> [(folded key words, accented key words, meaning words)]
+        self._by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], list[str]]]] = {}
         for key, values in mapping.items():
             key_words = tuple(folded_words(key))
             if not key_words:
@@ -81,19 +82,26 @@ class Synonyms:
             expansions: list[str] = []
             for value in values:
                 expansions.extend(w for w in folded_words(value) if w not in expansions)
-            self._by_first.setdefault(key_words[0], []).append((key_words, expansions))
+            self._by_first.setdefault(key_words[0], []).append((key_words, tuple(words(key)), expansions))
         for entries in self._by_first.values():
             entries.sort(key=lambda e: -len(e[0]))  # longest phrase first
 
-    def spans(self, tokens: list[str]) -> list[tuple[int, int, list[str]]]:
-        """(start, end, meaning words) for every abbreviation or colloquial phrase in `tokens`."""
+    def spans(self, tokens: list[str], accented: list[str | None] | None = None) -> list[tuple[int, int, list[str]]]:
+        """(start, end, meaning words) for every abbreviation or colloquial phrase in `tokens`.
+
+        With `accented` (the words as typed, when the question carries accents) an accented key must
+        match with its accents: "cười" (laugh) is not "cưới" (marry)."""
         out: list[tuple[int, int, list[str]]] = []
         i = 0
         while i < len(tokens):
-            for key_words, expansion in self._by_first.get(tokens[i], ()):
-                if tuple(tokens[i : i + len(key_words)]) == key_words:
-                    out.append((i, i + len(key_words), expansion))
-                    i += len(key_words) - 1
+            for key_words, key_accented, expansion in self._by_first.get(tokens[i], ()):
+                n = len(key_words)
+                if tuple(tokens[i : i + n]) == key_words and (
+                    not accented or all(a is None or not has_accents(k) or a == k
+                                        for a, k in zip(accented[i : i + n], key_accented, strict=False))
+                ):
+                    out.append((i, i + n, expansion))
+                    i += n - 1
                     break
             i += 1
         return out
