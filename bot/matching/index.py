@@ -114,6 +114,7 @@ class Query:
     expanded_texts: list[str]
     core_text: str = ""  # the question without aspect cue phrases
     acc_tokens: list[str | None] = field(default_factory=list)  # accented form per token (None: repaired)
+    stop_mask: list[bool] = field(default_factory=list)  # function words
     accented: set[str] = field(default_factory=set)
 
 
@@ -188,6 +189,7 @@ class SearchIndex:
                 np.fromiter((w for _, w in v), dtype=np.float32, count=len(v)) * self.idf[t])
             for t, v in postings.items()
         }
+        self._by_id = {doc.proc.id: doc for doc in self.docs}
         for doc in self.docs:
             for ph in doc.phrases:
                 ph.toks = frozenset(ph.text.split())
@@ -305,10 +307,12 @@ class SearchIndex:
         weights: list[float] = []
         fixed: list[str] = []
         acc_tokens: list[str | None] = []
+        stop_mask: list[bool] = []
         for (acc, tok), cue in zip(pairs, cue_mask, strict=True):
             if english and tok in EN_STOP:
                 fixed.append(tok)
                 acc_tokens.append(acc)
+                stop_mask.append(True)
                 weights.append(self.idf.get(tok, self._max_idf) * STOP_WEIGHT)
                 continue
             original = tok
@@ -331,6 +335,7 @@ class SearchIndex:
                 w *= CUE_WEIGHT
             fixed.append(tok)
             acc_tokens.append(acc if tok == original else None)
+            stop_mask.append(is_stop)
             weights.append(w)
         spans = self.synonyms.spans(fixed, acc_tokens if with_accents else None)
         expanded = []
@@ -339,7 +344,7 @@ class SearchIndex:
         accented = set(accented_words) if with_accents else set()
         core_text = " ".join(t for t, cue in zip(fixed, cue_mask, strict=True) if not cue)
         return Query(text, fixed, weights, spans, " ".join(fixed), expanded, core_text=core_text, accented=accented,
-                     acc_tokens=acc_tokens if with_accents else [])
+                     acc_tokens=acc_tokens if with_accents else [], stop_mask=stop_mask)
 
     def candidates(self, q: Query, limit: int = CANDIDATES) -> np.ndarray:
         if not self.n:
@@ -448,6 +453,36 @@ class SearchIndex:
                 total += 0.02
             hits.append(Hit(doc.proc, total, best_phrase, best_sim, cov, evidence, anchor))
         return hits
+
+    def faq_match(self, q: Query, proc: Procedure) -> tuple[int, float]:
+        """The FAQ entry of `proc` that a specific question asks, and how well it fits (0..1).
+
+        Within one procedure the question words that steer between entries are exactly the cue words
+        ("bao lâu", "ở đâu", "có được không") the procedure search plays down, so here every word
+        keeps its IDF; only function words stay light. A question that is no more than a name of
+        the procedure ("đăng ký thường trú") asks for the card, not an entry: -1.
+        """
+        doc = self._by_id.get(proc.id)
+        if doc is None or not proc.faq:
+            return -1, 0.0
+        qweights: dict[str, float] = {}
+        for tok, stop in zip(q.tokens, q.stop_mask or [False] * len(q.tokens), strict=True):
+            w = self.idf.get(tok, self._median_idf) * (STOP_WEIGHT if stop else 1.0)
+            qweights[tok] = max(qweights.get(tok, 0.0), w)
+        content = {t for t, stop in zip(q.tokens, q.stop_mask or [False] * len(q.tokens), strict=True) if not stop}
+        if any(content <= ph.toks for ph in doc.phrases if ph.kind in ANCHOR_KINDS):
+            return -1, 0.0
+        total = sum(qweights.values())
+        best, best_ref = 0.0, -1
+        for ph in doc.phrases:
+            if ph.kind != "faq":
+                continue
+            fit, _ = self._phrase_fit(qweights, total, ph)
+            sim = max(fuzz.ratio(q.text, ph.text), fuzz.token_sort_ratio(q.text, ph.text)) / 100
+            value = 0.6 * fit + 0.4 * sim
+            if value > best:
+                best, best_ref = value, ph.ref
+        return best_ref, best
 
     def search(self, text: str, limit: int = 10) -> tuple[Query, list[Hit]]:
         q = self.parse(text)

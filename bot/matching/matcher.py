@@ -25,6 +25,7 @@ ANCHOR_MIN = 3.0
 ANCHORED_ANSWER_MIN = 0.42
 ANCHORED_CHOICE_MIN = 0.33
 FAQ_MIN = 80.0  # similarity of the question to a staff FAQ phrasing to answer that FAQ first
+FAQ_ACCEPT = 0.6  # fit of a specific question to one FAQ entry of the procedure found
 
 
 @dataclass
@@ -67,19 +68,30 @@ class Matcher:
         aspect = detect_aspect(folded)
         limit = max(top, 3)
         if self.curated_index is None:
-            return self._decide(question, aspect, self.index.search(question, limit=limit)[1], top)
-        first = self._decide(question, aspect, self.curated_index.search(question, limit=limit)[1], top)
+            q, hits = self.index.search(question, limit=limit)
+            return self._with_faq(self.index, q, self._decide(question, aspect, hits, top))
+        q, hits = self.curated_index.search(question, limit=limit)
+        first = self._with_faq(self.curated_index, q, self._decide(question, aspect, hits, top))
         if first.kind == "answer":
             return first
-        hits = self.index.search(question, limit=limit)[1]
+        q, hits = self.index.search(question, limit=limit)
         for h in hits:
             if not h.proc.is_curated:
                 h.score -= IMPORTED_PENALTY
         hits.sort(key=lambda h: -h.score)
-        wide = self._decide(question, aspect, hits, top)
+        wide = self._with_faq(self.index, q, self._decide(question, aspect, hits, top))
         if wide.kind == "answer" or first.kind == "none":
             return wide
         return first  # curated "did you mean" beats imported guesses
+
+    @staticmethod
+    def _with_faq(index: SearchIndex, q, match: Match) -> Match:
+        """A specific question about the procedure found gets its staff-written answer first."""
+        if match.kind == "answer" and match.faq is None and match.hits:
+            ref, fit = index.faq_match(q, match.hits[0].proc)
+            if ref >= 0 and fit >= FAQ_ACCEPT:
+                match.faq = match.hits[0].proc.faq[ref]
+        return match
 
     def _decide(self, question: str, aspect: str | None, hits: list[Hit], top: int) -> Match:
         if not hits:
