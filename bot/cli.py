@@ -6,6 +6,7 @@ No subcommand runs the Telegram bot when a token is set, otherwise the terminal 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -214,4 +215,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_polling(_knowledge(args), settings)
         args.lang = "vi"
         return cmd_chat(args)
-    return int(func(args) or 0)
+    try:
+        return int(func(args) or 0)
+    except BrokenPipeError:  # `python -m bot ask ... | head`: the reader left, nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130
