@@ -115,25 +115,22 @@ class Store:
             n += s.exec(delete(Feedback).where(Feedback.created_at < cutoff)).rowcount or 0  # type: ignore[attr-defined]
         return n
 
-    def queries(self, since: dt.datetime | None = None) -> list[QueryLog]:
+    def _since(self, model, since: dt.datetime | None) -> list:
+        """Rows of a logged table created since a moment (all when None), oldest first, detached."""
         with session_scope(self.engine) as s:
-            stmt = select(QueryLog)
+            stmt = select(model)
             if since is not None:
-                stmt = stmt.where(QueryLog.created_at >= since)
-            rows = list(s.exec(stmt.order_by(QueryLog.created_at)))
+                stmt = stmt.where(model.created_at >= since)
+            rows = list(s.exec(stmt.order_by(model.created_at)))
             for r in rows:
                 s.expunge(r)
             return rows
 
+    def queries(self, since: dt.datetime | None = None) -> list[QueryLog]:
+        return self._since(QueryLog, since)
+
     def feedback(self, since: dt.datetime | None = None) -> list[Feedback]:
-        with session_scope(self.engine) as s:
-            stmt = select(Feedback)
-            if since is not None:
-                stmt = stmt.where(Feedback.created_at >= since)
-            rows = list(s.exec(stmt))
-            for r in rows:
-                s.expunge(r)
-            return rows
+        return self._since(Feedback, since)
 
     # --- follows ------------------------------------------------------------------------------------
 

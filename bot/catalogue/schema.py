@@ -29,6 +29,14 @@ def _non_empty(value: str) -> str:
     return value
 
 
+def _slug(value: str) -> str:
+    if not SLUG_RE.match(value):
+        raise ValueError("must be a slug of a-z, 0-9 and single hyphens, e.g. dang-ky-khai-sinh")
+    if len(value) > 48:  # ids travel in Telegram button data (64 bytes at most)
+        raise ValueError("must be at most 48 characters")
+    return value
+
+
 def _https(value: str) -> str:
     if not value.startswith("https://") or " " in value or len(value) < 12:
         raise ValueError("must be an https:// link")
@@ -108,14 +116,7 @@ class Procedure(_Strict):
     imported_from: str | None = None  # set by `kb import`; curated records win over these
     province: str | None = None  # another province's own procedure: validated, kept, never served
 
-    @field_validator("id")
-    @classmethod
-    def _slug(cls, v: str) -> str:
-        if not SLUG_RE.match(v):
-            raise ValueError("must be a slug of a-z, 0-9 and single hyphens, e.g. dang-ky-khai-sinh")
-        if len(v) > 48:  # ids travel in Telegram button data (64 bytes at most)
-            raise ValueError("must be at most 48 characters")
-        return v
+    _id = field_validator("id")(lambda v: _slug(v))
 
     @field_validator("code", mode="before")
     @classmethod
@@ -180,9 +181,4 @@ class Group(_Strict):
     name_en: str
     emoji: str | None = None
 
-    @field_validator("id")
-    @classmethod
-    def _slug(cls, v: str) -> str:
-        if not SLUG_RE.match(v):
-            raise ValueError("must be a slug")
-        return v
+    _id = field_validator("id")(lambda v: _slug(v))
