@@ -24,7 +24,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.catalogue.schema import Procedure
 
-from .aspect import strip_cues
+from .aspect import detect_aspect, strip_cues
 from .normalize import Synonyms, folded_words, words
 from .stopwords import EN_MARKERS, EN_STOP, VI_ACCENTED, VI_FOLDED
 
@@ -81,6 +81,7 @@ class Phrase:
     ref: int = -1  # FAQ entry index for kind == "faq"
     toks: frozenset[str] = frozenset()
     mass: float = 0.0  # IDF mass of its words, set once the index knows the IDFs
+    aspect: str | None = None  # what a FAQ phrasing asks (fees, time, ...)
 
 
 @dataclass
@@ -193,6 +194,8 @@ class SearchIndex:
         for doc in self.docs:
             for ph in doc.phrases:
                 ph.toks = frozenset(ph.text.split())
+                if ph.kind == "faq":
+                    ph.aspect = detect_aspect(ph.text)
                 ph.mass = sum(self.idf.get(t, self._max_idf) for t in ph.toks)
         self.curated_prior = np.array([0.15 if d.proc.is_curated else 0.0 for d in self.docs], dtype=np.float32)
         # Typo repair looks words up among catalogue words of similar length only.
@@ -454,34 +457,55 @@ class SearchIndex:
             hits.append(Hit(doc.proc, total, best_phrase, best_sim, cov, evidence, anchor))
         return hits
 
-    def faq_match(self, q: Query, proc: Procedure) -> tuple[int, float]:
+    def faq_match(self, q: Query, proc: Procedure, aspect: str | None = None) -> tuple[int, float]:
         """The FAQ entry of `proc` that a specific question asks, and how well it fits (0..1).
 
-        Within one procedure the question words that steer between entries are exactly the cue words
-        ("bao lâu", "ở đâu", "có được không") the procedure search plays down, so here every word
-        keeps its IDF; only function words stay light. A question that is no more than a name of
+        Within one procedure every entry shares the procedure's own words ("thường trú"); what tells
+        entries apart are the rest ("mới sinh", "đồng sở hữu", "bao lâu"), so each word is weighted
+        by its IDF across the catalogue times its rarity among this card's entries — cue words
+        included, which the procedure search plays down. A question that is no more than a name of
         the procedure ("đăng ký thường trú") asks for the card, not an entry: -1.
         """
         doc = self._by_id.get(proc.id)
         if doc is None or not proc.faq:
             return -1, 0.0
-        qweights: dict[str, float] = {}
-        for tok, stop in zip(q.tokens, q.stop_mask or [False] * len(q.tokens), strict=True):
-            w = self.idf.get(tok, self._median_idf) * (STOP_WEIGHT if stop else 1.0)
-            qweights[tok] = max(qweights.get(tok, 0.0), w)
-        content = {t for t, stop in zip(q.tokens, q.stop_mask or [False] * len(q.tokens), strict=True) if not stop}
+        stops = q.stop_mask or [False] * len(q.tokens)
+        content = {t for t, stop in zip(q.tokens, stops, strict=True) if not stop}
         if any(content <= ph.toks for ph in doc.phrases if ph.kind in ANCHOR_KINDS):
             return -1, 0.0
-        total = sum(qweights.values())
-        best, best_ref = 0.0, -1
+        entries: dict[int, list[Phrase]] = {}
         for ph in doc.phrases:
-            if ph.kind != "faq":
-                continue
-            fit, _ = self._phrase_fit(qweights, total, ph)
-            sim = max(fuzz.ratio(q.text, ph.text), fuzz.token_sort_ratio(q.text, ph.text)) / 100
-            value = 0.6 * fit + 0.4 * sim
-            if value > best:
-                best, best_ref = value, ph.ref
+            if ph.kind == "faq":
+                entries.setdefault(ph.ref, []).append(ph)
+        local_df: Counter[str] = Counter()
+        for phrasings in entries.values():
+            local_df.update(set().union(*(ph.toks for ph in phrasings)))
+        n = len(entries)
+
+        def weight(tok: str) -> float:
+            rarity = math.log(1 + n / (1 + local_df.get(tok, 0)))
+            return self.idf.get(tok, self._median_idf) * rarity
+
+        qweights: dict[str, float] = {}
+        for tok, stop in zip(q.tokens, stops, strict=True):
+            qweights[tok] = max(qweights.get(tok, 0.0), weight(tok) * (STOP_WEIGHT if stop else 1.0))
+        q_total = sum(qweights.values())
+        best, best_ref = 0.0, -1
+        for ref, phrasings in entries.items():
+            for ph in phrasings:
+                if ph.aspect != aspect:
+                    continue
+                p_total = sum(weight(t) for t in ph.toks)
+                shared = ph.toks & qweights.keys()
+                if not shared or p_total <= 0 or q_total <= 0:
+                    continue
+                precision = sum(weight(t) for t in shared) / p_total
+                recall = sum(qweights[t] for t in shared) / q_total
+                fit = 2 * precision * recall / (precision + recall)
+                sim = max(fuzz.ratio(q.text, ph.text), fuzz.token_sort_ratio(q.text, ph.text)) / 100
+                value = 0.7 * fit + 0.3 * sim
+                if value > best:
+                    best, best_ref = value, ref
         return best_ref, best
 
     def search(self, text: str, limit: int = 10) -> tuple[Query, list[Hit]]:

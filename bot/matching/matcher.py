@@ -25,7 +25,8 @@ ANCHOR_MIN = 3.0
 ANCHORED_ANSWER_MIN = 0.42
 ANCHORED_CHOICE_MIN = 0.33
 FAQ_MIN = 80.0  # similarity of the question to a staff FAQ phrasing to answer that FAQ first
-FAQ_ACCEPT = 0.6  # fit of a specific question to one FAQ entry of the procedure found
+FAQ_STRONG = 0.7  # a "did you mean" whose one candidate has a FAQ entry fitting this well is answered
+FAQ_ACCEPT = 0.47  # fit of a specific question to one FAQ entry of the procedure found
 
 
 @dataclass
@@ -86,11 +87,21 @@ class Matcher:
 
     @staticmethod
     def _with_faq(index: SearchIndex, q, match: Match) -> Match:
-        """A specific question about the procedure found gets its staff-written answer first."""
+        """A specific question about the procedure found gets its staff-written answer first; among
+        close candidates, one whose staff Q&A fits the question clearly better is the answer."""
         if match.kind == "answer" and match.faq is None and match.hits:
-            ref, fit = index.faq_match(q, match.hits[0].proc)
+            ref, fit = index.faq_match(q, match.hits[0].proc, match.aspect)
             if ref >= 0 and fit >= FAQ_ACCEPT:
                 match.faq = match.hits[0].proc.faq[ref]
+        elif match.kind == "choices" and match.hits:
+            fits = [index.faq_match(q, h.proc, match.aspect) for h in match.hits[:3]]
+            order = sorted(range(len(fits)), key=lambda i: -fits[i][1])
+            best = order[0]
+            runner = fits[order[1]][1] if len(order) > 1 else 0.0
+            ref, fit = fits[best]
+            if ref >= 0 and fit >= FAQ_STRONG and fit - runner >= 0.1:
+                hits = [match.hits[best]] + [h for i, h in enumerate(match.hits) if i != best]
+                return Match(match.query, "answer", match.aspect, hits, hits[0].proc.faq[ref])
         return match
 
     def _decide(self, question: str, aspect: str | None, hits: list[Hit], top: int) -> Match:
