@@ -35,7 +35,7 @@ ACCENT_MISMATCH = 0.4
 LONG_QUESTION = 7  # words
 EXPANSION_WEIGHT = 1.0  # a synonym's meaning weighs as much as the words it explains
 # Phrases that name a procedure; one found (nearly) whole in a long question is strong evidence.
-ANCHOR_KINDS = frozenset({"name", "short", "alias", "en"})
+ANCHOR_KINDS = frozenset({"name", "short", "alias", "en", "keyword"})
 ANCHOR_PRECISION = 0.999  # every word of the phrase is in the question
 ANCHOR_BONUS = 0.1
 
@@ -381,16 +381,21 @@ class SearchIndex:
         in_span: dict[int, float] = {}
         for start, end, exp in q.spans:
             if exp:
-                share = sum(1 for t in exp if t in doc.vocab) / len(exp)
+                share = sum(doc.vocab.get(t, 0.0) for t in exp) / len(exp)  # field-weighted, like direct words
                 for i in range(start, end):
                     in_span[i] = max(in_span.get(i, 0.0), share * 0.9)
+        seen: set[str] = set()
         for i, (tok, w) in enumerate(zip(q.tokens, q.weights, strict=True)):
+            if tok in seen:  # a word said twice ("bé ... bé") is one piece of evidence
+                total -= w
+                continue
+            seen.add(tok)
             direct = doc.vocab.get(tok, 0.0)
             # Typed with accents, a word must match with its accents: "lãi" is not "lại", "cảm" not "cầm".
             if direct and q.acc_tokens and q.acc_tokens[i] is not None and q.acc_tokens[i] not in doc.accented:
                 direct *= ACCENT_MISMATCH
             got += w * max(direct, in_span.get(i, 0.0))
-        return got / total, got
+        return (got / total if total > 0 else 0.0), got
 
     def _phrase_fit(self, qweights: dict[str, float], q_total: float, phrase: Phrase) -> tuple[float, float]:
         """How well one phrase and the question cover each other, by IDF mass (an F-measure).
@@ -437,13 +442,16 @@ class SearchIndex:
         qpairs = _pairs(q.tokens)
         hits, k = [], 0
         for doc, phrases in zip(docs, per_doc, strict=True):
-            best, best_sim, best_phrase, anchor = 0.0, 0.0, None, 0.0
+            best, best_sim, best_phrase, anchor, side = 0.0, 0.0, None, 0.0, 0.0
             for ph in phrases:
                 sim = float(sims[k])
                 k += 1
                 fit, precision = self._phrase_fit(qweights, q_total, ph)
                 if ph.kind in ANCHOR_KINDS and precision >= ANCHOR_PRECISION:
-                    anchor = max(anchor, precision * ph.mass)
+                    if ph.kind == "keyword":  # a side word of the procedure ("ngân hàng" of a mortgage)
+                        side = max(side, precision * ph.mass * 0.5)
+                    else:
+                        anchor = max(anchor, precision * ph.mass)
                 value = (0.3 * sim / 100 + 0.7 * fit) * (0.9 + 0.1 * ph.weight)
                 if value > best:
                     best, best_sim, best_phrase = value, sim, ph
@@ -454,7 +462,8 @@ class SearchIndex:
                 total += 0.03 * len(q.accented & doc.accented) / len(q.accented)
             if doc.proc.is_curated:
                 total += 0.02
-            hits.append(Hit(doc.proc, total, best_phrase, best_sim, cov, evidence, anchor))
+            # Naming phrases raise the score; a keyword found whole only helps decide (see matcher).
+            hits.append(Hit(doc.proc, total, best_phrase, best_sim, cov, evidence, max(anchor, side)))
         return hits
 
     def faq_match(self, q: Query, proc: Procedure, aspect: str | None = None) -> tuple[int, float]:
