@@ -116,6 +116,7 @@ class Query:
     core_text: str = ""  # the question without aspect cue phrases
     acc_tokens: list[str | None] = field(default_factory=list)  # accented form per token (None: repaired)
     stop_mask: list[bool] = field(default_factory=list)  # function words
+    english: bool = False
     accented: set[str] = field(default_factory=set)
 
 
@@ -347,7 +348,7 @@ class SearchIndex:
         accented = set(accented_words) if with_accents else set()
         core_text = " ".join(t for t, cue in zip(fixed, cue_mask, strict=True) if not cue)
         return Query(text, fixed, weights, spans, " ".join(fixed), expanded, core_text=core_text, accented=accented,
-                     acc_tokens=acc_tokens if with_accents else [], stop_mask=stop_mask)
+                     acc_tokens=acc_tokens if with_accents else [], stop_mask=stop_mask, english=english)
 
     def candidates(self, q: Query, limit: int = CANDIDATES) -> np.ndarray:
         if not self.n:

@@ -22,6 +22,13 @@ CHOICE_MIN = 0.52  # below this nothing fits: out of scope ...
 # ... unless the question contains a phrase that names the procedure (its name, an alias): long,
 # chatty questions score low on shares but carry the procedure's name whole.
 ANCHOR_MIN = 3.0
+# Long questions carry many words no procedure explains ("tối qua", "ở Hóc Môn", "mang quốc tịch"),
+# so their shares are lower while out-of-scope chatter is rarely long: the bars come down with length.
+LONG_FROM, LONG_TO = 8, 16  # content words
+LONG_CHOICE_MIN, LONG_ANSWER_MIN = 0.42, 0.50
+# English questions reach the Vietnamese catalogue through a small dictionary: most of their words are
+# unknown here, so their shares run lower still.
+ENGLISH_CHOICE_MIN, ENGLISH_ANSWER_MIN = 0.36, 0.42
 ANCHORED_ANSWER_MIN = 0.42
 ANCHORED_CHOICE_MIN = 0.33
 FAQ_MIN = 80.0  # similarity of the question to a staff FAQ phrasing to answer that FAQ first
@@ -48,6 +55,11 @@ class Match:
 IMPORTED_PENALTY = 0.08
 
 
+def _content(q) -> int:
+    """How many words of the question are not function words."""
+    return sum(1 for stop in q.stop_mask if not stop)
+
+
 class Matcher:
     """Two tiers: the curated catalogue first (its own index and IDF, so importing the national list
     changes nothing it answers confidently), then everything, imports included, for the rest."""
@@ -63,16 +75,16 @@ class Matcher:
     def match(self, question: str, top: int = 3) -> Match:
         question = question[: MAX_QUERY_CHARS * 4]
         folded = normalize(question)
-        chat = smalltalk(folded)
+        chat = smalltalk(question)
         if chat is not None:
             return Match(question, "none", None, smalltalk=chat)
         aspect = detect_aspect(folded)
         limit = max(top, 3)
         if self.curated_index is None:
             q, hits = self.index.search(question, limit=limit)
-            return self._with_faq(self.index, q, self._decide(question, aspect, hits, top))
+            return self._with_faq(self.index, q, self._decide(question, aspect, hits, top, _content(q), q.english))
         q, hits = self.curated_index.search(question, limit=limit)
-        first = self._with_faq(self.curated_index, q, self._decide(question, aspect, hits, top))
+        first = self._with_faq(self.curated_index, q, self._decide(question, aspect, hits, top, _content(q), q.english))
         if first.kind == "answer":
             return first
         q, hits = self.index.search(question, limit=limit)
@@ -80,7 +92,7 @@ class Matcher:
             if not h.proc.is_curated:
                 h.score -= IMPORTED_PENALTY
         hits.sort(key=lambda h: -h.score)
-        wide = self._with_faq(self.index, q, self._decide(question, aspect, hits, top))
+        wide = self._with_faq(self.index, q, self._decide(question, aspect, hits, top, _content(q), q.english))
         if wide.kind == "answer" or first.kind == "none":
             return wide
         return first  # curated "did you mean" beats imported guesses
@@ -104,7 +116,8 @@ class Matcher:
                 return Match(match.query, "answer", match.aspect, hits, hits[0].proc.faq[ref])
         return match
 
-    def _decide(self, question: str, aspect: str | None, hits: list[Hit], top: int) -> Match:
+    def _decide(self, question: str, aspect: str | None, hits: list[Hit], top: int,
+                content_words: int = 0, english: bool = False) -> Match:
         if not hits:
             return Match(question, "none", aspect)
         best = hits[0]
@@ -113,10 +126,15 @@ class Matcher:
             faq = best.proc.faq[best.phrase.ref]
         runner = hits[1].score if len(hits) > 1 else 0.0
         anchored = best.anchor >= ANCHOR_MIN
+        t = min(max((content_words - LONG_FROM) / (LONG_TO - LONG_FROM), 0.0), 1.0)
+        answer_min = ANSWER_MIN + t * (LONG_ANSWER_MIN - ANSWER_MIN)
+        choice_min = CHOICE_MIN + t * (LONG_CHOICE_MIN - CHOICE_MIN)
+        if english and content_words >= 3:
+            answer_min, choice_min = min(answer_min, ENGLISH_ANSWER_MIN), min(choice_min, ENGLISH_CHOICE_MIN)
         clear = best.score - runner >= ANSWER_MARGIN or faq is not None
-        if clear and (best.score >= ANSWER_MIN or (anchored and best.score >= ANCHORED_ANSWER_MIN)):
+        if clear and (best.score >= answer_min or (anchored and best.score >= ANCHORED_ANSWER_MIN)):
             kind: Kind = "answer"
-        elif best.score >= CHOICE_MIN or (anchored and best.score >= ANCHORED_CHOICE_MIN):
+        elif best.score >= choice_min or (anchored and best.score >= ANCHORED_CHOICE_MIN):
             kind = "choices"
         else:
             kind = "none"

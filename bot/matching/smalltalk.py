@@ -10,15 +10,27 @@ _PATTERNS = {
     "thanks": re.compile(rf"^(?:cam on|camon|thank you|thanks|thank|tks|thx){_PARTICLES}$"),
     "bye": re.compile(rf"^(?:tam biet|bye|bye bye|goodbye|bai){_PARTICLES}$"),
     "bot": re.compile(r"^(?:ban la ai|ban ten (?:la )?gi|ban la nguoi hay may(?: vay)?|ban co phai (?:la )?nguoi"
-                      r"(?: that)?(?: khong)?|who are you|are you (?:a )?(?:bot|human|robot))$"),
+                      r"(?: that)?(?: khong)?|ai tao ra ban|ai lam ra ban|who are you|who made you"
+                      r"|are you (?:a )?(?:bot|human|robot))$"),
     "ok": re.compile(r"^(?:ok|oke|okay|okie|vang|da|u|uh|um|uhm|yes|no|khong)$"),
 }
 
 
-def smalltalk(folded: str) -> str | None:
-    """The kind of small talk a whole (accent-folded) message is, or None."""
-    text = folded.strip()
+def _kind(text: str) -> str | None:
     for kind, pattern in _PATTERNS.items():
         if pattern.match(text):
             return kind
+    return None
+
+
+def smalltalk(text: str) -> str | None:
+    """The kind of small talk a whole message is ("Bạn là ai? Ai tạo ra bạn?"), or None.
+
+    `text` is the raw message: each sentence is folded and must be small talk itself."""
+    from .normalize import normalize
+
+    sentences = [normalize(s) for s in re.split(r"[.!?;\n]+", text)]
+    kinds = [_kind(s) for s in sentences if s]
+    if kinds and all(kinds):
+        return kinds[0]
     return None
