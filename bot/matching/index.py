@@ -38,6 +38,7 @@ EXPANSION_WEIGHT = 1.0  # a synonym's meaning weighs as much as the words it exp
 ANCHOR_KINDS = frozenset({"name", "short", "alias", "en", "keyword"})
 ANCHOR_PRECISION = 0.999  # every word of the phrase is in the question
 ANCHOR_BONUS = 0.1
+ANCHOR_MIN_SHARE = 0.6  # an anchor counts from 0.6 x the IDF of the rarest word (3.0 at 74 procedures)
 
 # Field weights: how much a word found in that field says about the procedure.
 W_NAME, W_ALIAS, W_EN, W_FAQ, W_KEYWORD, W_SUMMARY = 1.0, 1.0, 1.0, 0.5, 0.8, 0.3
@@ -82,6 +83,7 @@ class Phrase:
     toks: frozenset[str] = frozenset()
     mass: float = 0.0  # IDF mass of its words, set once the index knows the IDFs
     aspect: str | None = None  # what a FAQ phrasing asks (fees, time, ...)
+    accented: frozenset[str] = frozenset()  # its words as written, for questions typed with accents
 
 
 @dataclass
@@ -176,6 +178,9 @@ class SearchIndex:
             df.setdefault(t, c)
         self.df = df
         self._max_idf = math.log(1 + (self.n + 0.5) / 0.5)
+        # Anchors are IDF masses, which grow with the catalogue: judge them against its rarest word.
+        self.anchor_full = 1.6 * self._max_idf
+        self.anchor_min = ANCHOR_MIN_SHARE * self._max_idf
         self._median_idf = 0.0  # set below, once the IDFs are known
         self.idf = {t: math.log(1 + (self.n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
         if self.idf:
@@ -214,7 +219,7 @@ class SearchIndex:
             if text:
                 folded = " ".join(folded_words(text))
                 if folded:
-                    phrases.append(Phrase(folded, weight, kind, ref))
+                    phrases.append(Phrase(folded, weight, kind, ref, accented=frozenset(words(text))))
 
         name = p.name
         add(name, W_NAME, "name")
@@ -441,6 +446,9 @@ class SearchIndex:
         sims = np.maximum(process.cdist(texts, choices, scorer=fuzz.ratio, dtype=np.float32),
                           process.cdist(texts, choices, scorer=fuzz.token_sort_ratio, dtype=np.float32)).max(axis=0)
         qpairs = _pairs(q.tokens)
+        # Typed with accents, a naming phrase is only found whole if its words match with their accents
+        # ("kể chuyện cười" does not contain "cưới").
+        typed = {t: a for t, a in zip(q.tokens, q.acc_tokens, strict=False) if a is not None} if q.acc_tokens else {}
         hits, k = [], 0
         for doc, phrases in zip(docs, per_doc, strict=True):
             best, best_sim, best_phrase, anchor, side = 0.0, 0.0, None, 0.0, 0.0
@@ -448,7 +456,8 @@ class SearchIndex:
                 sim = float(sims[k])
                 k += 1
                 fit, precision = self._phrase_fit(qweights, q_total, ph)
-                if ph.kind in ANCHOR_KINDS and precision >= ANCHOR_PRECISION:
+                if (ph.kind in ANCHOR_KINDS and precision >= ANCHOR_PRECISION
+                        and all(typed.get(t) in ph.accented for t in ph.toks if t in typed and ph.accented)):
                     if ph.kind == "keyword":  # a side word of the procedure ("ngân hàng" of a mortgage)
                         side = max(side, precision * ph.mass * 0.5)
                     else:
@@ -458,7 +467,7 @@ class SearchIndex:
                     best, best_sim, best_phrase = value, sim, ph
             cov, evidence = self._coverage(q, doc)
             pair_cov = sum(1 for p in qpairs if p in doc.pairs) / len(qpairs) if qpairs else cov
-            total = 0.35 * cov + 0.1 * pair_cov + 0.55 * best + ANCHOR_BONUS * min(anchor / 8, 1.0)
+            total = 0.35 * cov + 0.1 * pair_cov + 0.55 * best + ANCHOR_BONUS * min(anchor / self.anchor_full, 1.0)
             if q.accented:
                 total += 0.03 * len(q.accented & doc.accented) / len(q.accented)
             if doc.proc.is_curated:

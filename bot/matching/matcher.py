@@ -21,7 +21,6 @@ ANSWER_MARGIN = 0.05  # ... nor when the runner-up is this close
 CHOICE_MIN = 0.52  # below this nothing fits: out of scope ...
 # ... unless the question contains a phrase that names the procedure (its name, an alias): long,
 # chatty questions score low on shares but carry the procedure's name whole.
-ANCHOR_MIN = 3.0
 # Long questions carry many words no procedure explains ("tối qua", "ở Hóc Môn", "mang quốc tịch"),
 # so their shares are lower while out-of-scope chatter is rarely long: the bars come down with length.
 LONG_FROM, LONG_TO = 8, 16  # content words
@@ -82,17 +81,21 @@ class Matcher:
         limit = max(top, 3)
         if self.curated_index is None:
             q, hits = self.index.search(question, limit=limit)
-            return self._with_faq(self.index, q, self._decide(question, aspect, hits, top, _content(q), q.english))
+            return self._with_faq(self.index, q, self._decide(question, aspect, hits, top, _content(q), q.english,
+                                                              self.index.anchor_min))
         q, hits = self.curated_index.search(question, limit=limit)
-        first = self._with_faq(self.curated_index, q, self._decide(question, aspect, hits, top, _content(q), q.english))
+        first = self._with_faq(self.curated_index, q, self._decide(question, aspect, hits, top, _content(q), q.english,
+                                                                   self.curated_index.anchor_min))
         if first.kind == "answer":
             return first
-        q, hits = self.index.search(question, limit=limit)
+        q, hits = self.index.search(question, limit=limit + 3)
+        # The curated tier has judged the curated cards already: the national import is asked only about
+        # its own records, and they must clear a higher bar.
+        hits = [h for h in hits if not h.proc.is_curated]
         for h in hits:
-            if not h.proc.is_curated:
-                h.score -= IMPORTED_PENALTY
-        hits.sort(key=lambda h: -h.score)
-        wide = self._with_faq(self.index, q, self._decide(question, aspect, hits, top, _content(q), q.english))
+            h.score -= IMPORTED_PENALTY
+        wide = self._with_faq(self.index, q, self._decide(question, aspect, hits, top, _content(q), q.english,
+                                                          self.index.anchor_min))
         if wide.kind == "answer" or first.kind == "none":
             return wide
         return first  # curated "did you mean" beats imported guesses
@@ -117,7 +120,7 @@ class Matcher:
         return match
 
     def _decide(self, question: str, aspect: str | None, hits: list[Hit], top: int,
-                content_words: int = 0, english: bool = False) -> Match:
+                content_words: int = 0, english: bool = False, anchor_min: float = 3.0) -> Match:
         if not hits:
             return Match(question, "none", aspect)
         best = hits[0]
@@ -125,7 +128,7 @@ class Matcher:
         if best.phrase is not None and best.phrase.kind == "faq" and best.phrase_sim >= FAQ_MIN:
             faq = best.proc.faq[best.phrase.ref]
         runner = hits[1].score if len(hits) > 1 else 0.0
-        anchored = best.anchor >= ANCHOR_MIN
+        anchored = best.anchor >= anchor_min
         t = min(max((content_words - LONG_FROM) / (LONG_TO - LONG_FROM), 0.0), 1.0)
         answer_min = ANSWER_MIN + t * (LONG_ANSWER_MIN - ANSWER_MIN)
         choice_min = CHOICE_MIN + t * (LONG_CHOICE_MIN - CHOICE_MIN)
