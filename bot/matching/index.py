@@ -38,6 +38,7 @@ EXPANSION_WEIGHT = 1.0  # a synonym's meaning weighs as much as the words it exp
 ANCHOR_KINDS = frozenset({"name", "short", "alias", "en", "keyword"})
 ANCHOR_PRECISION = 0.999  # every word of the phrase is in the question
 ANCHOR_BONUS = 0.1
+W_COVER, W_PHRASE, LONG_SHIFT = 0.35, 0.55, 0.3
 ANCHOR_MIN_SHARE = 0.6  # an anchor counts from 0.6 x the IDF of the rarest word (3.0 at 74 procedures)
 
 # Field weights: how much a word found in that field says about the procedure.
@@ -224,9 +225,14 @@ class SearchIndex:
         name = p.name
         add(name, W_NAME, "name")
         if phrases:
-            head = short_name(phrases[0].text)
-            if head:
-                phrases.append(Phrase(head, W_ALIAS * 0.95, "short"))
+            # Official names run on ("..., tài sản gắn liền với đất"): the part before the first comma
+            # or bracket, and that part without its issuing verb, are how people say it.
+            first_part = " ".join(folded_words(re.split(r"[,;(:]", name, maxsplit=1)[0]))
+            heads = {short_name(phrases[0].text), short_name(first_part)}
+            if first_part != phrases[0].text and len(first_part.split()) >= 2:
+                heads.add(first_part)
+            for head in sorted(h for h in heads if h):
+                phrases.append(Phrase(head, W_ALIAS * 0.95, "short", accented=phrases[0].accented))
         for alias in p.aliases:
             add(alias, W_ALIAS, "alias")
         if p.en:
