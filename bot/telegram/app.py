@@ -25,6 +25,7 @@ from db.repo import Store
 from db.sync import sync_catalogue
 
 from . import admin, handlers
+from .ordering import PerChatOrder
 from .services import Services
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ def build_application(services: Services) -> Application:
     assert settings.telegram_bot_token is not None
     builder = (ApplicationBuilder().token(settings.telegram_bot_token.get_secret_value())
                .rate_limiter(AIORateLimiter(max_retries=2))
-               .concurrent_updates(8)
+               .concurrent_updates(PerChatOrder(32))
                .post_init(_post_init))
     if settings.telegram_base_url:
         builder = builder.base_url(settings.telegram_base_url)
