@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from telegram import BotCommand, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -57,8 +58,11 @@ async def _post_init(app: Application) -> None:
                                     first=services.settings.reload_check_seconds, name="watch-knowledge")
         app.job_queue.run_repeating(admin.purge_logs, interval=24 * 3600, first=60, name="purge-logs")
     for lang, commands in COMMANDS.items():
-        await app.bot.set_my_commands([BotCommand(c, d) for c, d in commands],
-                                      language_code=None if lang == "vi" else lang)
+        try:
+            await app.bot.set_my_commands([BotCommand(c, d) for c, d in commands],
+                                          language_code=None if lang == "vi" else lang)
+        except TelegramError as exc:  # a menu we cannot register must not keep the bot from answering
+            log.warning("could not register the %s command list: %s", lang, exc)
 
 
 def build_application(services: Services) -> Application:
