@@ -76,6 +76,9 @@ class Dialogue:
             reply.kind = "answer"
         elif match.kind == "choices":
             reply = self.choices([h.proc for h in match.hits], lang)
+            if match.faq is not None:  # the likeliest procedure's answer to this very question
+                p = match.hits[0].proc
+                reply.sections.insert(0, render_macro("card.j2", "faq", p, match.faq, lang, about=p))
         else:
             reply = self.unknown(text, lang)
         return match, reply

@@ -38,6 +38,7 @@ EXPANSION_WEIGHT = 1.0  # a synonym's meaning weighs as much as the words it exp
 ANCHOR_KINDS = frozenset({"name", "short", "alias", "en", "keyword"})
 ANCHOR_PRECISION = 0.999  # every word of the phrase is in the question
 ANCHOR_BONUS = 0.1
+NAME_ANCHOR = 1.5
 W_COVER, W_PHRASE, LONG_SHIFT = 0.35, 0.55, 0.3
 ANCHOR_MIN_SHARE = 0.6  # an anchor counts from 0.6 x the IDF of the rarest word (3.0 at 74 procedures)
 
@@ -466,8 +467,8 @@ class SearchIndex:
                         and all(typed.get(t) in ph.accented for t in ph.toks if t in typed and ph.accented)):
                     if ph.kind == "keyword":  # a side word of the procedure ("ngân hàng" of a mortgage)
                         side = max(side, precision * ph.mass * 0.5)
-                    else:
-                        anchor = max(anchor, precision * ph.mass)
+                    else:  # the official name (or its short form) weighs more than an alias
+                        anchor = max(anchor, precision * ph.mass * (NAME_ANCHOR if ph.kind in ("name", "short") else 1.0))
                 value = (0.3 * sim / 100 + 0.7 * fit) * (0.9 + 0.1 * ph.weight)
                 if value > best:
                     best, best_sim, best_phrase = value, sim, ph

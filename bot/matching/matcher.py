@@ -117,6 +117,9 @@ class Matcher:
             if ref >= 0 and fit >= FAQ_STRONG and fit - runner >= 0.1:
                 hits = [match.hits[best]] + [h for i, h in enumerate(match.hits) if i != best]
                 return Match(match.query, "answer", match.aspect, hits, hits[0].proc.faq[ref])
+            top_ref, top_fit = fits[0]
+            if top_ref >= 0 and top_fit >= FAQ_ACCEPT:  # shown beside the "did you mean" list
+                match.faq = match.hits[0].proc.faq[top_ref]
         return match
 
     def _decide(self, question: str, aspect: str | None, hits: list[Hit], top: int,
