@@ -101,9 +101,12 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.evaluate import evaluate
+    from bot.evaluate import evaluate, evaluate_answers
 
-    return evaluate(_engine(args), Path(args.file), show_misses=not args.quiet)
+    path = Path(args.file)
+    if path.suffix == ".json":  # a golden Q&A set: procedure found and facts mentioned
+        return evaluate_answers(_engine(args), path, show_misses=not args.quiet)
+    return evaluate(_engine(args), path, show_misses=not args.quiet)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -172,7 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--lang", choices=["vi", "en"], default="vi")
     ask.set_defaults(func=cmd_ask)
 
-    ev = sub.add_parser("eval", parents=[common], help="measure matching on a question set")
+    ev = sub.add_parser("eval", parents=[common],
+                        help="measure matching on a question set (.tsv) or answers on a golden Q&A set (.json)")
     ev.add_argument("file", nargs="?", default="../shared/eval/dev_questions.tsv")
     ev.add_argument("--quiet", action="store_true", help="figures only, no list of misses")
     ev.set_defaults(func=cmd_eval)

@@ -53,3 +53,32 @@ def evaluate(engine: Engine, path: Path, show_misses: bool = True) -> int:
         print(f"misses ({len(misses)}):")
         print("\n".join(misses))
     return 0
+
+
+def evaluate_answers(engine: Engine, path: Path, show_misses: bool = True) -> int:
+    """A golden Q&A set (JSON: items with `question` and `expect.procedure_code`, `must_mention_any`):
+    is the procedure found, and do the replies mention what a good answer must?"""
+    import json
+
+    items = json.loads(path.read_text(encoding="utf-8"))["items"]
+    found = mentioned = required = 0
+    lines = []
+    for item in items:
+        match, reply = engine.dialogue.ask(item["question"])
+        text = reply.text().lower()
+        expect = item["expect"]
+        ok = match.kind != "none" and bool(match.hits) and match.hits[0].proc.code == expect["procedure_code"]
+        groups = expect.get("must_mention_any", [])
+        hits = [any(alt.lower() in text for alt in group) for group in groups]
+        found += ok
+        mentioned += sum(hits)
+        required += len(groups)
+        if not ok or not all(hits):
+            missing = [g for g, h in zip(groups, hits, strict=True) if not h]
+            lines.append(f"  {item.get('id', '?')} {'found' if ok else 'NOT found'} [{match.kind}] "
+                         f"{item['question'][:70]!r} missing {missing}")
+    print(f"{path}: {len(items)} questions")
+    print(f"procedure found {_pct(found, len(items))}; required mentions in replies {_pct(mentioned, required)}")
+    if show_misses and lines:
+        print("\n".join(lines))
+    return 0

@@ -1,0 +1,16 @@
+import pytest
+
+from bot.matching.smalltalk import smalltalk
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("xin chào", "greeting"), ("Chào bạn!", "greeting"), ("hello", "greeting"), ("cảm ơn bạn nhiều", "thanks"),
+    ("thanks", "thanks"), ("Bạn là ai? Ai tạo ra bạn?", "bot"), ("tạm biệt", "bye"), ("ok", "ok"),
+])
+def test_small_talk(text, kind):
+    assert smalltalk(text) == kind
+
+
+@pytest.mark.parametrize("text", ["xin chào, cho em hỏi làm khai sinh", "đăng ký kết hôn", "cảm ơn, lệ phí hộ chiếu?"])
+def test_questions_are_not_small_talk(text):
+    assert smalltalk(text) is None
