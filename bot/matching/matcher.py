@@ -86,19 +86,16 @@ class Matcher:
         q, hits = self.curated_index.search(question, limit=limit)
         first = self._with_faq(self.curated_index, q, self._decide(question, aspect, hits, top, _content(q), q.english,
                                                                    self.curated_index.anchor_min))
-        if first.kind == "answer":
-            return first
+        if first.kind != "none":
+            return first  # a curated answer or "did you mean" beats any imported guess
         q, hits = self.index.search(question, limit=limit + 3)
         # The curated tier has judged the curated cards already: the national import is asked only about
         # its own records, and they must clear a higher bar.
         hits = [h for h in hits if not h.proc.is_curated]
         for h in hits:
             h.score -= IMPORTED_PENALTY
-        wide = self._with_faq(self.index, q, self._decide(question, aspect, hits, top, _content(q), q.english,
+        return self._with_faq(self.index, q, self._decide(question, aspect, hits, top, _content(q), q.english,
                                                           self.index.anchor_min))
-        if wide.kind == "answer" or first.kind == "none":
-            return wide
-        return first  # curated "did you mean" beats imported guesses
 
     @staticmethod
     def _with_faq(index: SearchIndex, q, match: Match) -> Match:
