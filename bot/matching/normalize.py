@@ -101,8 +101,7 @@ class Synonyms:
                                         for a, k in zip(accented[i : i + n], key_accented, strict=False))
                 ):
                     out.append((i, i + n, expansion))
-                    i += n - 1
-                    break
+                    break  # the longest phrase starting here; phrases starting later may overlap it
             i += 1
         return out
 
