@@ -132,14 +132,14 @@ _TELEX_TONES = set("sfrxj")
 _VOWELS = set("aeiouy")
 
 
-def _plausible_short_typo(tok: str, cand: str) -> bool:
+def _plausible_short_typo(tok: str, cand: str, careful: bool = False) -> bool:
     """Short words are repaired only for typical slips: a Telex tone key left over ("kys" → "ky"),
     a doubled letter ("hoon" → "hon") or one missed vowel ("ngoi" → "ngoai")."""
     if len(tok) == len(cand) + 1:
         if tok[:-1] == cand and tok[-1] in _TELEX_TONES:
             return True
         return any(tok[i] == tok[i - 1] and tok[:i] + tok[i + 1:] == cand for i in range(1, len(tok)))
-    if len(cand) == len(tok) + 1:
+    if len(cand) == len(tok) + 1 and not careful:
         return any(cand[i] in _VOWELS and cand[:i] + cand[i + 1:] == tok for i in range(len(cand)))
     return False
 
@@ -269,7 +269,7 @@ class SearchIndex:
 
     # --- querying ----------------------------------------------------------------------------------
 
-    def _fix_typo(self, tok: str) -> str | None:
+    def _fix_typo(self, tok: str, careful: bool = False) -> str | None:
         """The catalogue word a misspelt word most likely meant, or None.
 
         Short words are where folding already made many words collide (tiet/viet, sai/hai), so they
@@ -292,7 +292,7 @@ class SearchIndex:
                 tok, self._vocab_by_len.get(length, ()), scorer=Levenshtein.distance, score_cutoff=max_dist,
                 limit=5,
             ):
-                if cand[0] != tok[0] or (len(tok) <= 4 and not _plausible_short_typo(tok, cand)):
+                if cand[0] != tok[0] or (len(tok) <= 4 and not _plausible_short_typo(tok, cand, careful)):
                     continue
                 key = (int(dist), -self.df[cand], cand)
                 if best is None or key < best:
@@ -336,8 +336,9 @@ class SearchIndex:
             if tok in self.idf or is_stop:
                 w = self.idf.get(tok, self._median_idf)
             else:
-                # Accents typed carefully rarely come with a dropped letter: only longer words are repaired.
-                repaired = self._fix_typo(tok) if not with_accents or len(tok) > 4 else None
+                # Accents typed carefully rarely come with a dropped letter, but a Telex key left over
+                # ("kys") or a doubled letter ("mụuc") still happens.
+                repaired = self._fix_typo(tok, careful=with_accents)
                 if repaired and not self.synonyms.spans([tok]):
                     tok, w = repaired, self.idf[repaired] * 0.75  # a guess counts less than a match
                 else:
