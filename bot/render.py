@@ -70,38 +70,38 @@ def html_to_text(fragment: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
+def _pack(pieces: list[str], budget: int, sep: str) -> list[str]:
+    """Greedily join pieces with `sep` into chunks of at most `budget` characters."""
+    chunks: list[str] = []
+    current = ""
+    for piece in pieces:
+        candidate = f"{current}{sep}{piece}" if current else piece
+        if len(candidate) <= budget:
+            current = candidate
+        else:
+            if current:
+                chunks.append(current)
+            current = piece
+    if current:
+        chunks.append(current)
+    return chunks
+
+
 def split_messages(sections: list[str], budget: int = MESSAGE_BUDGET) -> list[str]:
     """Join sections into messages under the budget; split only on section (then line) boundaries."""
-    messages: list[str] = []
-    current = ""
+    pieces: list[str] = []
     for section in (s for s in sections if s.strip()):
-        pieces = [section] if len(section) <= budget else _split_long(section, budget)
-        for piece in pieces:
-            candidate = f"{current}\n\n{piece}" if current else piece
-            if len(candidate) <= budget:
-                current = candidate
-            else:
-                messages.append(current)
-                current = piece
-    if current:
-        messages.append(current)
-    return messages
+        pieces.extend([section] if len(section) <= budget else _split_long(section, budget))
+    return _pack(pieces, budget, "\n\n")
 
 
 def _split_long(section: str, budget: int) -> list[str]:
-    out, current = [], ""
+    lines: list[str] = []
     for line in section.split("\n"):
         while len(line) > budget:  # one enormous line: cut at a space, never inside a tag
             cut = line.rfind(" ", 0, budget)
             cut = cut if cut > budget // 2 else budget
-            out.append(line[:cut])
+            lines.append(line[:cut])
             line = line[cut:].lstrip()
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) <= budget:
-            current = candidate
-        else:
-            out.append(current)
-            current = line
-    if current:
-        out.append(current)
-    return out
+        lines.append(line)
+    return _pack(lines, budget, "\n")
