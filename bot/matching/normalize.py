@@ -43,9 +43,19 @@ def fold(text: str) -> str:
     return out.replace("đ", "d").replace("Đ", "D")
 
 
+_I_TONED = dict(zip("iíìỉĩị", "yýỳỷỹỵ", strict=True))
+
+
+def _y_spelling(word: str) -> str:
+    """kí → ký, lí → lý, quí → quý: one spelling for syllables written with either i or y."""
+    if word and word[-1] in _I_TONED and fold(word) in _I_TO_Y:
+        return word[:-1] + _I_TONED[word[-1]]
+    return word
+
+
 def words(text: str) -> list[str]:
-    """Cleaned words (accents kept); punctuation and emoji dropped."""
-    return [w for w in _NON_WORD.sub(" ", clean(text)).split() if w and w != "_"]
+    """Cleaned words (accents kept, kí/ký unified); punctuation and emoji dropped."""
+    return [_y_spelling(w) for w in _NON_WORD.sub(" ", clean(text)).split() if w and w != "_"]
 
 
 # i and y are interchangeable after these consonants (kí/ký, lí/lý, quí/quý): one spelling for both.
