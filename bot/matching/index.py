@@ -219,7 +219,10 @@ class SearchIndex:
 
         def add(text: str | None, weight: float, kind: str, ref: int = -1) -> None:
             if text:
-                folded = " ".join(folded_words(text))
+                toks = folded_words(text)
+                if kind == "en":  # English function words spell Vietnamese syllables (my = mì, to = tờ)
+                    toks = [t for t in toks if t not in EN_STOP] or toks
+                folded = " ".join(toks)
                 if folded:
                     phrases.append(Phrase(folded, weight, kind, ref, accented=frozenset(words(text))))
 
