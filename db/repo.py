@@ -184,6 +184,13 @@ class Store:
         out.users_week = len({q.user_hash for q in week})
         return out
 
+    def most_asked(self, n: int) -> list[str]:
+        """Procedure ids citizens asked about most, most asked first (counted in the database)."""
+        with session_scope(self.engine) as s:
+            stmt = (select(QueryLog.proc_id, func.count()).where(QueryLog.proc_id != None)  # noqa: E711
+                    .group_by(QueryLog.proc_id).order_by(func.count().desc()).limit(n))
+            return [pid for pid, _ in s.exec(stmt)]
+
     def count(self, model: type) -> int:
         with session_scope(self.engine) as s:
             return int(s.exec(select(func.count()).select_from(model)).one())

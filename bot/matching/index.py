@@ -96,6 +96,8 @@ class Doc:
     core: set[str]  # words of the identity fields (name, aliases, English, keywords)
     pairs: set[str]
     accented: set[str]
+    faq_entries: dict[int, list[Phrase]] = field(default_factory=dict)  # FAQ index -> its phrasings
+    faq_df: Counter[str] = field(default_factory=Counter)  # in how many of those entries a word is
 
 
 @dataclass
@@ -105,7 +107,6 @@ class Hit:
     phrase: Phrase | None = None
     phrase_sim: float = 0.0
     coverage: float = 0.0
-    evidence: float = 0.0  # IDF mass of the question's words this procedure covers (absolute)
     anchor: float = 0.0  # IDF mass of a naming phrase (name, alias, English) found whole in the question
 
 
@@ -200,6 +201,11 @@ class SearchIndex:
         }
         self._by_id = {doc.proc.id: doc for doc in self.docs}
         for doc in self.docs:
+            for ph in doc.phrases:
+                if ph.kind == "faq":
+                    doc.faq_entries.setdefault(ph.ref, []).append(ph)
+            for phrasings in doc.faq_entries.values():
+                doc.faq_df.update(set().union(*(ph.text.split() for ph in phrasings)))
             for ph in doc.phrases:
                 ph.toks = frozenset(ph.text.split())
                 if ph.kind == "faq":
@@ -388,12 +394,11 @@ class SearchIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         return top[np.argsort(-scores[top])]
 
-    def _coverage(self, q: Query, doc: Doc) -> tuple[float, float]:
-        """(share, mass): the IDF-weighted share of the question this procedure's words cover, and
-        that covered mass itself."""
+    def _coverage(self, q: Query, doc: Doc) -> float:
+        """The IDF-weighted share of the question this procedure's words cover."""
         total = sum(q.weights)
         if total <= 0:
-            return 0.0, 0.0
+            return 0.0
         got = 0.0
         in_span: dict[int, float] = {}
         for start, end, exp in q.spans:
@@ -412,7 +417,7 @@ class SearchIndex:
             if direct and q.acc_tokens and q.acc_tokens[i] is not None and q.acc_tokens[i] not in doc.accented:
                 direct *= ACCENT_MISMATCH
             got += w * max(direct, in_span.get(i, 0.0))
-        return (got / total if total > 0 else 0.0), got
+        return got / total if total > 0 else 0.0
 
     def _phrase_fit(self, qweights: dict[str, float], q_total: float, phrase: Phrase) -> tuple[float, float]:
         """How well one phrase and the question cover each other, by IDF mass (an F-measure).
@@ -476,7 +481,7 @@ class SearchIndex:
                 value = (0.3 * sim / 100 + 0.7 * fit) * (0.9 + 0.1 * ph.weight)
                 if value > best:
                     best, best_sim, best_phrase = value, sim, ph
-            cov, evidence = self._coverage(q, doc)
+            cov = self._coverage(q, doc)
             pair_cov = sum(1 for p in qpairs if p in doc.pairs) / len(qpairs) if qpairs else cov
             total = 0.35 * cov + 0.1 * pair_cov + 0.55 * best + ANCHOR_BONUS * min(anchor / self.anchor_full, 1.0)
             if q.accented:
@@ -484,7 +489,7 @@ class SearchIndex:
             if doc.proc.is_curated:
                 total += 0.02
             # Naming phrases raise the score; a keyword found whole only helps decide (see matcher).
-            hits.append(Hit(doc.proc, total, best_phrase, best_sim, cov, evidence, max(anchor, side)))
+            hits.append(Hit(doc.proc, total, best_phrase, best_sim, cov, max(anchor, side)))
         return hits
 
     def faq_match(self, q: Query, proc: Procedure, aspect: str | None = None) -> tuple[int, float]:
@@ -503,13 +508,7 @@ class SearchIndex:
         content = {t for t, stop in zip(q.tokens, stops, strict=True) if not stop}
         if any(content <= ph.toks for ph in doc.phrases if ph.kind in ANCHOR_KINDS):
             return -1, 0.0
-        entries: dict[int, list[Phrase]] = {}
-        for ph in doc.phrases:
-            if ph.kind == "faq":
-                entries.setdefault(ph.ref, []).append(ph)
-        local_df: Counter[str] = Counter()
-        for phrasings in entries.values():
-            local_df.update(set().union(*(ph.toks for ph in phrasings)))
+        entries, local_df = doc.faq_entries, doc.faq_df
         n = len(entries)
 
         def weight(tok: str) -> float:

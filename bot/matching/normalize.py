@@ -114,9 +114,3 @@ class Synonyms:
                     break  # the longest phrase starting here; phrases starting later may overlap it
             i += 1
         return out
-
-    def expand_text(self, text: str) -> str:
-        """The folded text with every known phrase followed by its meaning (for indexing)."""
-        tokens = folded_words(text)
-        extra = [w for _, _, exp in self.spans(tokens) for w in exp if w not in tokens]
-        return " ".join(tokens + extra)

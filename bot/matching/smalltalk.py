@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .normalize import normalize
+
 _PARTICLES = r"(?:\s+(?:ban|bot|ad|admin|em|anh|chi|a|nhe|nha|nhieu|nhe|ca nha|moi nguoi|you|so much|a lot))*"
 _PATTERNS = {
     "greeting": re.compile(rf"^(?:xin chao|chao|alo|allo|hi|hello|hey|good (?:morning|afternoon|evening)){_PARTICLES}$"),
@@ -27,8 +29,6 @@ def smalltalk(text: str) -> str | None:
     """The kind of small talk a whole message is ("Bạn là ai? Ai tạo ra bạn?"), or None.
 
     `text` is the raw message: each sentence is folded and must be small talk itself."""
-    from .normalize import normalize
-
     sentences = [normalize(s) for s in re.split(r"[.!?;\n]+", text)]
     kinds = [_kind(s) for s in sentences if s]
     if kinds and all(kinds):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from bot.catalogue import Catalogue, Procedure
 from bot.render import render
-
-WATCHED = ("fees", "documents", "steps", "processing_time")
+from db.sync import WATCHED
 
 
 def changed_fields(old: Procedure, new: Procedure) -> list[str]:

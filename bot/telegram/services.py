@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from bot.catalogue import Procedure
@@ -23,8 +22,7 @@ class Services:
     def most_asked(self, n: int) -> list[Procedure]:
         """The procedures citizens asked about most; curated cards fill the list when the log is young."""
         by_id = self.engine.catalogue.by_id
-        counts = Counter(q.proc_id for q in self.store.queries() if q.proc_id in by_id)
-        procs = [by_id[i] for i, _ in counts.most_common(n)]
+        procs = [by_id[i] for i in self.store.most_asked(n * 2) if i in by_id][:n]
         for p in self.engine.catalogue.procedures:
             if len(procs) >= n:
                 break

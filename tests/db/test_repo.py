@@ -19,3 +19,11 @@ def test_store_hashes_users_and_redacts(tmp_path):
     assert (stats.today, stats.week, stats.useful, stats.by_group) == (1, 1, 1, {"ho-tich": 1})
     assert store.forget(123456789) >= 3
     assert store.count(QueryLog) == 0
+
+
+def test_most_asked_is_counted_in_the_database(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'm.sqlite3'}", b"salt")
+    for pid in ["a", "b", "b", "c", "b", "c"]:
+        store.log_query(1, "q", "answer", pid)
+    store.log_query(1, "thời tiết", "none")
+    assert store.most_asked(2) == ["b", "c"]
