@@ -26,6 +26,7 @@ from bot.catalogue.schema import Procedure
 
 from .aspect import detect_aspect, strip_cues
 from .normalize import Synonyms, folded_words, words
+from .places import place_mask
 from .stopwords import EN_MARKERS, EN_STOP, VI_ACCENTED, VI_FOLDED
 
 CANDIDATES = 24
@@ -123,6 +124,9 @@ class Query:
     stop_mask: list[bool] = field(default_factory=list)  # function words
     english: bool = False
     accented: set[str] = field(default_factory=set)
+    # Words typed with accents the catalogue never writes ("chiéu", "bô"): a slip of the accent keys
+    # more often than another word, so they match by their folded form.
+    loose: set[str] = field(default_factory=set)
 
 
 def _pairs(tokens: list[str]) -> list[str]:
@@ -211,6 +215,16 @@ class SearchIndex:
                 if ph.kind == "faq":
                     ph.aspect = detect_aspect(ph.text)
                 ph.mass = sum(self.idf.get(t, self._max_idf) for t in ph.toks)
+        # Every accented word the catalogue writes. A typed word outside it ("chiéu", "tữ") is a slip
+        # of the accent keys, not another word, and is matched by its folded form alone.
+        self.known_accented: set[str] = set(VI_ACCENTED)
+        for doc in self.docs:
+            self.known_accented |= doc.accented
+            p = doc.proc
+            if p.is_curated:
+                for text in (*p.steps, *p.documents, p.result or "", p.conditions or "",
+                             *(f.a for f in p.faq)):
+                    self.known_accented.update(words(text))
         self.curated_prior = np.array([0.15 if d.proc.is_curated else 0.0 for d in self.docs], dtype=np.float32)
         # Typo repair looks words up among catalogue words of similar length only.
         self._vocab_by_len: dict[int, list[str]] = {}
@@ -316,7 +330,7 @@ class SearchIndex:
         marked = sum(1 for a, f in zip(accented_words, folded, strict=True) if a != f)
         with_accents = marked > 0 and marked * 2 >= len(accented_words)
         english = not with_accents and any(w in EN_MARKERS for w in folded)
-        keep = _filler_mask(folded)
+        keep = [a and b for a, b in zip(_filler_mask(folded), place_mask(folded), strict=True)]
         pairs = [(a, f) for a, f, k in zip(accented_words, folded, keep, strict=True) if k]
         tokens = [f for _, f in pairs]
         core = _GENERIC.sub(" ", strip_cues(" ".join(tokens))).split()
@@ -333,6 +347,7 @@ class SearchIndex:
         fixed: list[str] = []
         acc_tokens: list[str | None] = []
         stop_mask: list[bool] = []
+        loose: set[str] = set()
         for (acc, tok), cue in zip(pairs, cue_mask, strict=True):
             if english and tok in EN_STOP:
                 fixed.append(tok)
@@ -361,6 +376,8 @@ class SearchIndex:
                 w *= CUE_WEIGHT
             fixed.append(tok)
             acc_tokens.append(acc if tok == original else None)
+            if tok == original and acc != tok and acc not in self.known_accented:
+                loose.add(tok)
             stop_mask.append(is_stop)
             weights.append(w)
         spans = self.synonyms.spans(fixed, acc_tokens if with_accents else None)
@@ -370,7 +387,8 @@ class SearchIndex:
         accented = set(accented_words) if with_accents else set()
         core_text = " ".join(t for t, cue in zip(fixed, cue_mask, strict=True) if not cue)
         return Query(text, fixed, weights, spans, " ".join(fixed), expanded, core_text=core_text, accented=accented,
-                     acc_tokens=acc_tokens if with_accents else [], stop_mask=stop_mask, english=english)
+                     acc_tokens=acc_tokens if with_accents else [], stop_mask=stop_mask, english=english,
+                     loose=loose if with_accents else set())
 
     def candidates(self, q: Query, limit: int = CANDIDATES) -> np.ndarray:
         if not self.n:
@@ -414,12 +432,14 @@ class SearchIndex:
             seen.add(tok)
             direct = doc.vocab.get(tok, 0.0)
             # Typed with accents, a word must match with its accents: "lãi" is not "lại", "cảm" not "cầm".
-            if direct and q.acc_tokens and q.acc_tokens[i] is not None and q.acc_tokens[i] not in doc.accented:
+            if (direct and q.acc_tokens and q.acc_tokens[i] is not None and tok not in q.loose
+                    and q.acc_tokens[i] not in doc.accented):
                 direct *= ACCENT_MISMATCH
             got += w * max(direct, in_span.get(i, 0.0))
         return got / total if total > 0 else 0.0
 
-    def _phrase_fit(self, qweights: dict[str, float], q_total: float, phrase: Phrase) -> tuple[float, float]:
+    def _phrase_fit(self, qweights: dict[str, float], q_total: float, phrase: Phrase,
+                    typed: dict[str, str] | None = None) -> tuple[float, float]:
         """How well one phrase and the question cover each other, by IDF mass (an F-measure).
 
         Precision: "xoa dang ky ho kinh doanh" fits "dang ky ho kinh doanh" less well than the
@@ -431,8 +451,15 @@ class SearchIndex:
         shared = phrase.toks & qweights.keys()
         if not shared:
             return 0.0, 0.0
-        precision = sum(self.idf.get(t, self._max_idf) for t in shared) / phrase.mass
-        recall = sum(qweights[t] for t in shared) / q_total
+        if typed and phrase.accented:
+            # Typed with accents, "yêu" (love) only half meets "yếu" (element) of the phrase.
+            factor = {t: ACCENT_MISMATCH if t in typed and typed[t] not in phrase.accented else 1.0 for t in shared}
+        else:
+            factor = dict.fromkeys(shared, 1.0)
+        precision = sum(self.idf.get(t, self._max_idf) * factor[t] for t in shared) / phrase.mass
+        recall = sum(qweights[t] * factor[t] for t in shared) / q_total
+        if precision <= 0 or recall <= 0:
+            return 0.0, 0.0
         return 2 * precision * recall / (precision + recall), precision
 
     def _query_weights(self, q: Query) -> dict[str, float]:
@@ -464,14 +491,15 @@ class SearchIndex:
         qpairs = _pairs(q.tokens)
         # Typed with accents, a naming phrase is only found whole if its words match with their accents
         # ("kể chuyện cười" does not contain "cưới").
-        typed = {t: a for t, a in zip(q.tokens, q.acc_tokens, strict=False) if a is not None} if q.acc_tokens else {}
+        typed = ({t: a for t, a in zip(q.tokens, q.acc_tokens, strict=False) if a is not None and t not in q.loose}
+                 if q.acc_tokens else {})
         hits, k = [], 0
         for doc, phrases in zip(docs, per_doc, strict=True):
             best, best_sim, best_phrase, anchor, side = 0.0, 0.0, None, 0.0, 0.0
             for ph in phrases:
                 sim = float(sims[k])
                 k += 1
-                fit, precision = self._phrase_fit(qweights, q_total, ph)
+                fit, precision = self._phrase_fit(qweights, q_total, ph, typed)
                 if (ph.kind in ANCHOR_KINDS and precision >= ANCHOR_PRECISION
                         and all(typed.get(t) in ph.accented for t in ph.toks if t in typed and ph.accented)):
                     if ph.kind == "keyword":  # a side word of the procedure ("ngân hàng" of a mortgage)

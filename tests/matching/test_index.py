@@ -1,0 +1,38 @@
+import datetime as dt
+
+from bot.catalogue.schema import Procedure
+from bot.matching.index import SearchIndex
+from bot.matching.normalize import Synonyms
+
+
+def proc(pid: str, name: str, aliases: list[str] | None = None) -> Procedure:
+    return Procedure(id=pid, code="1.000001", name=name, group="ho-tich", source="https://example.org",
+                     verified_on=dt.date(2026, 1, 1), aliases=aliases or [])
+
+
+INDEX = SearchIndex([
+    proc("ho-chieu", "Cấp hộ chiếu phổ thông", ["làm hộ chiếu"]),
+    proc("khai-sinh", "Đăng ký khai sinh", ["làm giấy khai sinh"]),
+    proc("yeu-to", "Đăng ký kết hôn có yếu tố nước ngoài"),
+], Synonyms({}))
+
+
+def test_an_accent_the_catalogue_never_writes_is_a_slip():
+    q = INDEX.parse("làm hộ chiéu cho bé")
+    assert "chieu" in q.loose  # "chiéu" is no word here: matched as "chiếu"
+    assert INDEX.search("làm hộ chiéu cho bé")[1][0].proc.id == "ho-chieu"
+
+
+def test_a_real_word_with_other_accents_is_not_the_catalogue_word():
+    q = INDEX.parse("có người yếu không")
+    assert "yeu" not in q.loose
+    hits = INDEX.search("có người yêu chưa")[1]
+    loved = next(h for h in hits if h.proc.id == "yeu-to")
+    exact = next(h for h in INDEX.search("có yếu tố nước ngoài")[1] if h.proc.id == "yeu-to")
+    assert loved.score < exact.score
+
+
+def test_english_contractions_and_places_weigh_nothing():
+    q = INDEX.parse("I'm in Ho Chi Minh City and need a passport")
+    assert "m" not in [t for t, w in zip(q.tokens, q.weights, strict=True) if w > 0.5]
+    assert not {"ho", "chi", "minh"} & set(q.tokens)
