@@ -66,14 +66,18 @@ def cmd_ask(args: argparse.Namespace) -> int:
     for question in _questions(args.question):
         match, reply = engine.dialogue.ask(question, lang=lang, top=args.top)
         if args.json:
+            listed = [
+                {"id": h.proc.id, "code": h.proc.code, "name": h.proc.name, "score": round(h.score, 4)}
+                for h in match.hits[: args.top]
+            ]
+            # `matches` is what the bot offers; on "none" it offers nothing, and the near misses it
+            # weighed are shown apart for staff.
             out = {
                 "query": question,
                 "kind": match.kind,
                 "aspect": match.aspect,
-                "matches": [
-                    {"id": h.proc.id, "code": h.proc.code, "name": h.proc.name, "score": round(h.score, 4)}
-                    for h in match.hits[: args.top]
-                ],
+                "matches": listed if match.kind != "none" else [],
+                "closest": listed if match.kind == "none" else [],
                 "reply": reply.text(),
             }
             print(json.dumps(out, ensure_ascii=False), flush=True)

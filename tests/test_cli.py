@@ -31,11 +31,12 @@ def test_ask_json_contract(kb_dir: Path):
     out = run(["ask", "--json", "đăng ký kết hôn", "thời tiết sài gòn"], kb_dir)
     assert out.returncode == 0, out.stderr
     first, second = (json.loads(line) for line in out.stdout.splitlines())
-    assert set(first) == {"query", "kind", "aspect", "matches", "reply"}
+    assert set(first) == {"query", "kind", "aspect", "matches", "closest", "reply"}
     assert first["kind"] == "answer" and first["matches"][0]["id"] == "dang-ky-ket-hon"
     assert first["matches"][0]["code"] == "1.000894" and isinstance(first["matches"][0]["score"], float)
     assert "Đăng ký kết hôn" in first["reply"]
     assert second["kind"] == "none" and "1022" in second["reply"]
+    assert second["matches"] == [] and first["closest"] == []  # "none" offers nothing; near misses apart
 
 
 def test_ask_reads_stdin_and_top(kb_dir: Path):
