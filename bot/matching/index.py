@@ -25,8 +25,9 @@ from rapidfuzz.distance import Levenshtein
 from bot.catalogue.schema import Procedure
 
 from .aspect import detect_aspect, strip_cues
-from .normalize import Synonyms, folded_words, words
+from .normalize import Synonyms, folded_words, is_vietnamese_syllable, words
 from .places import place_mask
+from .shorthand import spell_out
 from .stopwords import EN_MARKERS, EN_STOP, VI_ACCENTED, VI_FOLDED
 
 CANDIDATES = 24
@@ -124,8 +125,8 @@ class Query:
     stop_mask: list[bool] = field(default_factory=list)  # function words
     english: bool = False
     accented: set[str] = field(default_factory=set)
-    # Words typed with accents the catalogue never writes ("chiéu", "bô"): a slip of the accent keys
-    # more often than another word, so they match by their folded form.
+    # Words typed with accents no Vietnamese word has ("chiéu" for "chiếu"): a slip of the accent keys,
+    # so they match by their folded form alone.
     loose: set[str] = field(default_factory=set)
 
 
@@ -135,6 +136,7 @@ def _pairs(tokens: list[str]) -> list[str]:
 
 _TELEX_TONES = set("sfrxj")
 _VOWELS = set("aeiouy")
+_CLUSTERS = ("ng", "nh", "ch")
 
 
 def _plausible_short_typo(tok: str, cand: str, careful: bool = False) -> bool:
@@ -144,6 +146,10 @@ def _plausible_short_typo(tok: str, cand: str, careful: bool = False) -> bool:
         if tok[:-1] == cand and tok[-1] in _TELEX_TONES:
             return True
         return any(tok[i] == tok[i - 1] and tok[:i] + tok[i + 1:] == cand for i in range(1, len(tok)))
+    if len(cand) == len(tok) + 1 and cand[-2:] in _CLUSTERS and tok in (cand[:-1], cand[:-2] + cand[-1]):
+        return True  # half of a final cluster typed: "đăg" → "đăng", "nhan" → "nhanh"
+    if len(cand) == len(tok) and tok[-1] == "k" and cand == tok[:-1] + "c":
+        return True  # texting spelling: "thựk" → "thực"
     if len(cand) == len(tok) + 1 and not careful:
         return any(cand[i] in _VOWELS and cand[:i] + cand[i + 1:] == tok for i in range(len(cand)))
     return False
@@ -215,16 +221,6 @@ class SearchIndex:
                 if ph.kind == "faq":
                     ph.aspect = detect_aspect(ph.text)
                 ph.mass = sum(self.idf.get(t, self._max_idf) for t in ph.toks)
-        # Every accented word the catalogue writes. A typed word outside it ("chiéu", "tữ") is a slip
-        # of the accent keys, not another word, and is matched by its folded form alone.
-        self.known_accented: set[str] = set(VI_ACCENTED)
-        for doc in self.docs:
-            self.known_accented |= doc.accented
-            p = doc.proc
-            if p.is_curated:
-                for text in (*p.steps, *p.documents, p.result or "", p.conditions or "",
-                             *(f.a for f in p.faq)):
-                    self.known_accented.update(words(text))
         self.curated_prior = np.array([0.15 if d.proc.is_curated else 0.0 for d in self.docs], dtype=np.float32)
         # Typo repair looks words up among catalogue words of similar length only.
         self._vocab_by_len: dict[int, list[str]] = {}
@@ -309,8 +305,8 @@ class SearchIndex:
         max_dist = 1 if len(tok) < 7 else 2
         best: tuple[int, int, str] | None = None
         for length in range(len(tok) - max_dist, len(tok) + max_dist + 1):
-            if len(tok) <= 4 and length == len(tok):
-                continue  # short words: no substitutions
+            if len(tok) <= 4 and length == len(tok) and not tok.endswith("k"):
+                continue  # short words: no substitutions (but "k" for a final "c")
             for cand, dist, _ in process.extract(
                 tok, self._vocab_by_len.get(length, ()), scorer=Levenshtein.distance, score_cutoff=max_dist,
                 limit=5,
@@ -323,12 +319,13 @@ class SearchIndex:
         return best[2] if best else None
 
     def parse(self, text: str) -> Query:
-        accented_words = words(text)
+        accented_words, spelt = spell_out(words(text))
         folded = [_fold_word(w) for w in accented_words]
         # A question counts as typed with accents when most of its words carry them ("giai thê cong ty"
-        # is an accent-free question with one stray mark).
-        marked = sum(1 for a, f in zip(accented_words, folded, strict=True) if a != f)
-        with_accents = marked > 0 and marked * 2 >= len(accented_words)
+        # is an accent-free question with one stray mark); spelt-out shorthand does not count.
+        marked = sum(1 for a, f, s in zip(accented_words, folded, spelt, strict=True) if a != f and not s)
+        typed = sum(1 for s in spelt if not s)
+        with_accents = marked > 0 and marked * 2 >= typed
         english = not with_accents and any(w in EN_MARKERS for w in folded)
         keep = [a and b for a, b in zip(_filler_mask(folded), place_mask(folded), strict=True)]
         pairs = [(a, f) for a, f, k in zip(accented_words, folded, keep, strict=True) if k]
@@ -376,7 +373,7 @@ class SearchIndex:
                 w *= CUE_WEIGHT
             fixed.append(tok)
             acc_tokens.append(acc if tok == original else None)
-            if tok == original and acc != tok and acc not in self.known_accented:
+            if tok == original and acc != tok and not is_vietnamese_syllable(acc):
                 loose.add(tok)
             stop_mask.append(is_stop)
             weights.append(w)

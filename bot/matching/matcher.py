@@ -33,6 +33,7 @@ ANCHORED_CHOICE_MIN = 0.33
 FAQ_MIN = 80.0  # similarity of the question to a staff FAQ phrasing to answer that FAQ first
 FAQ_STRONG = 0.7  # a "did you mean" whose one candidate has a FAQ entry fitting this well is answered
 FAQ_ACCEPT = 0.47  # fit of a specific question to one FAQ entry of the procedure found
+FAQ_CLEAR = 0.55  # ... or fitting well and far better than the others' entries
 
 
 @dataclass
@@ -111,7 +112,7 @@ class Matcher:
             best = order[0]
             runner = fits[order[1]][1] if len(order) > 1 else 0.0
             ref, fit = fits[best]
-            if ref >= 0 and fit >= FAQ_STRONG and fit - runner >= 0.1:
+            if ref >= 0 and (fit >= FAQ_STRONG and fit - runner >= 0.1 or fit >= FAQ_CLEAR and fit - runner >= 0.2):
                 hits = [match.hits[best]] + [h for i, h in enumerate(match.hits) if i != best]
                 return Match(match.query, "answer", match.aspect, hits, hits[0].proc.faq[ref])
             top_ref, top_fit = fits[0]

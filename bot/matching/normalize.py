@@ -114,3 +114,36 @@ class Synonyms:
                     break  # the longest phrase starting here; phrases starting later may overlap it
             i += 1
         return out
+
+
+# --- Vietnamese spelling: is a typed syllable a possible word at all? -------------------------------
+_ONSETS = ("ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr",
+           "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x")
+_FINALS = frozenset(["", "c", "ch", "m", "n", "ng", "nh", "p", "t"])
+_NUCLEI_TEXT = """a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi oo ua uâ uê ui
+    uô uơ uy ưa ưi ưu ươ yê iêu oai oay oao oeo uây uôi ươi ươu uya uyê uyu yêu"""
+_NUCLEI = frozenset(_NUCLEI_TEXT.split())
+_VOWEL_CHARS = frozenset("aăâeêioôơuưy")
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def is_vietnamese_syllable(word: str) -> bool:
+    """Whether `word` (lower case, accented) is spelt like a Vietnamese syllable: onset, a known
+    vowel cluster and a legal ending. "chiéu", "hồg", "thựk" are not; "mưa", "cười", "yêu" are."""
+    nfd = unicodedata.normalize("NFD", word)
+    tones = [ch for ch in nfd if ch in _TONES]
+    base = unicodedata.normalize("NFC", "".join(ch for ch in nfd if ch not in _TONES))
+    if len(tones) > 1 or not base.isalpha():
+        return False
+    onset = next((o for o in _ONSETS if base.startswith(o) and len(base) > len(o)), "")
+    rest = base[len(onset):]
+    if onset in ("gi", "qu") and rest and rest[0] not in _VOWEL_CHARS:
+        onset, rest = onset[0], base[1:]  # "gìn", "quốc": the i/u is the vowel
+    i = 0
+    while i < len(rest) and rest[i] in _VOWEL_CHARS:
+        i += 1
+    nucleus, final = rest[:i], rest[i:]
+    if nucleus not in _NUCLEI or final not in _FINALS:
+        return False
+    # Stop endings take only the sharp or heavy tone ("học", "tết", not "hòc").
+    return not (final in ("c", "ch", "p", "t") and tones and tones[0] not in ("\u0301", "\u0323"))

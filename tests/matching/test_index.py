@@ -36,3 +36,9 @@ def test_english_contractions_and_places_weigh_nothing():
     q = INDEX.parse("I'm in Ho Chi Minh City and need a passport")
     assert "m" not in [t for t, w in zip(q.tokens, q.weights, strict=True) if w > 0.5]
     assert not {"ho", "chi", "minh"} & set(q.tokens)
+
+
+def test_half_typed_final_clusters_are_repaired():
+    index = SearchIndex([proc("tam-tru", "Đăng ký tạm trú"), proc("chung-thuc", "Chứng thực bản sao")], Synonyms({}))
+    assert index.parse("đăg ký tạm trú").tokens[:2] == ["dang", "ky"]
+    assert index.parse("chứg thựk bản sao").tokens[:2] == ["chung", "thuc"]

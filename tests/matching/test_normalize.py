@@ -47,3 +47,21 @@ def test_synonym_spans():
     spans = syn.spans(tokens)
     assert (1, 2, ["giay", "phep", "kinh", "doanh"]) in spans
     assert any(start == 3 and end == 5 for start, end, _ in spans)
+
+
+def test_vietnamese_syllable_spelling():
+    from bot.matching.normalize import is_vietnamese_syllable
+
+    for word in ("mưa", "cười", "yêu", "học", "quốc", "gìn", "nghiêng", "thuỷ", "khoẻ"):
+        assert is_vietnamese_syllable(word), word
+    for word in ("chiéu", "hồg", "thựk", "tiếg", "hòc", "abc1"):
+        assert not is_vietnamese_syllable(word), word
+
+
+def test_shorthand_is_spelt_out():
+    from bot.matching.shorthand import spell_out
+
+    assert spell_out(["kết", "hôn", "vs", "ng", "nc", "ngoài", "đc", "ko"]) == (
+        ["kết", "hôn", "với", "người", "nước", "ngoài", "được", "không"],
+        [False, False, True, True, True, False, True, True],
+    )
