@@ -279,6 +279,9 @@ class SearchIndex:
             for _, _, exp in self.synonyms.spans(toks):
                 for t in exp:
                     vocab.setdefault(t, ph.weight * 0.8)
+                if ph.kind != "faq":  # "TNHH" in a name names it as much as "trách nhiệm hữu hạn"
+                    core.update(exp)
+                    pairs.update(_pairs(exp))
         for summary in (p.summary, p.en.summary if p.en else None):
             for t in folded_words(summary or ""):
                 vocab.setdefault(t, W_SUMMARY)
