@@ -362,7 +362,9 @@ class SearchIndex:
             else:
                 # Accents typed carefully rarely come with a dropped letter, but a Telex key left over
                 # ("kys") or a doubled letter ("mụuc") still happens.
-                repaired = self._fix_typo(tok, careful=with_accents)
+                # A well-spelt accented word the catalogue lacks ("tán gái") is a word, not a slip.
+                real_word = with_accents and acc != tok and is_vietnamese_syllable(acc)
+                repaired = None if real_word else self._fix_typo(tok, careful=with_accents)
                 if repaired and not self.synonyms.spans([tok]):
                     tok, w = repaired, self.idf[repaired] * 0.75  # a guess counts less than a match
                 else:
