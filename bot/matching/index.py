@@ -321,6 +321,22 @@ class SearchIndex:
                     best = key
         return best[2] if best else None
 
+    def _en_stem(self, tok: str) -> str:
+        """An English inflection reduced to a word the dictionary or catalogue knows
+        ("transferring" → "transfer", "corrected" → "correct", "taxes" → "tax"), else unchanged."""
+        cands: list[str] = []
+        if tok.endswith("ies"):
+            cands.append(tok[:-3] + "y")
+        if tok.endswith("es"):
+            cands.append(tok[:-2])
+        if tok.endswith("s") and not tok.endswith("ss"):
+            cands.append(tok[:-1])
+        if tok.endswith("ed"):
+            cands += [tok[:-2], tok[:-1], tok[:-3] if tok[-3:-2] == tok[-4:-3] else tok[:-2]]
+        if tok.endswith("ing") and len(tok) > 5:
+            cands += [tok[:-3], tok[:-3] + "e", tok[:-4] if tok[-4:-3] == tok[-5:-4] else tok[:-3]]
+        return next((c for c in cands if self.synonyms.starts(c) or c in self.idf), tok)
+
     def parse(self, text: str) -> Query:
         accented_words, spelt = spell_out(words(text))
         folded = [_fold_word(w) for w in accented_words]
@@ -349,6 +365,8 @@ class SearchIndex:
         stop_mask: list[bool] = []
         loose: set[str] = set()
         for (acc, tok), cue in zip(pairs, cue_mask, strict=True):
+            if english and tok not in self.idf and not self.synonyms.starts(tok):
+                tok = self._en_stem(tok)
             if english and tok in EN_STOP:
                 fixed.append(tok)
                 acc_tokens.append(acc)

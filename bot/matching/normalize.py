@@ -96,6 +96,10 @@ class Synonyms:
         for entries in self._by_first.values():
             entries.sort(key=lambda e: -len(e[0]))  # longest phrase first
 
+    def starts(self, word: str) -> bool:
+        """Whether some key begins with this (folded) word."""
+        return word in self._by_first
+
     def spans(self, tokens: list[str], accented: list[str | None] | None = None) -> list[tuple[int, int, list[str]]]:
         """(start, end, meaning words) for every abbreviation or colloquial phrase in `tokens`.
 

@@ -42,3 +42,11 @@ def test_half_typed_final_clusters_are_repaired():
     index = SearchIndex([proc("tam-tru", "Đăng ký tạm trú"), proc("chung-thuc", "Chứng thực bản sao")], Synonyms({}))
     assert index.parse("đăg ký tạm trú").tokens[:2] == ["dang", "ky"]
     assert index.parse("chứg thựk bản sao").tokens[:2] == ["chung", "thuc"]
+
+
+def test_english_inflections_reach_the_dictionary():
+    index = SearchIndex([proc("chuyen-nhuong", "Chuyển nhượng quyền sử dụng đất")],
+                        Synonyms({"transfer": ["chuyển nhượng"], "tax": ["thuế"]}))
+    q = index.parse("transferring my land, what taxes apply")
+    assert "transfer" in q.tokens and "tax" in q.tokens
+    assert any(exp == ["chuyen", "nhuong"] for _, _, exp in q.spans)
