@@ -72,13 +72,13 @@ class Dialogue:
             body = render("smalltalk.j2", lang=lang, kind=match.smalltalk, **self._contacts)
             return match, Reply([body], self._group_buttons(lang), kind="none")
         if match.kind == "answer" and match.best is not None:
-            reply = self.card(match.best.id, lang, lead=match.aspect, faq=match.faq)
+            reply = self.card(match.best.id, lang, lead=match.aspect, faqs=match.faqs)
             reply.kind = "answer"
         elif match.kind == "choices":
             reply = self.choices([h.proc for h in match.hits], lang)
-            if match.faq is not None:  # the likeliest procedure's answer to this very question
-                p = match.hits[0].proc
-                reply.sections.insert(0, render_macro("card.j2", "faq", p, match.faq, lang, about=p))
+            p = match.hits[0].proc  # the likeliest procedure's answers to this very question
+            for entry in reversed(match.faqs):
+                reply.sections.insert(0, render_macro("card.j2", "faq", p, entry, lang, about=p))
         else:
             reply = self.unknown(text, lang)
         return match, reply
@@ -98,14 +98,14 @@ class Dialogue:
     # --- cards ------------------------------------------------------------------------------------
 
     def card(self, proc_id: str, lang: str = "vi", section: str = "overview", lead: str | None = None,
-             faq: Faq | None = None, following: bool = False) -> Reply:
+             faqs: list[Faq] | None = None, following: bool = False) -> Reply:
         p = self.catalogue.by_id.get(proc_id)
         if p is None:
             return Reply([render("empty.j2", lang=lang)], kind="info")
         group = self.catalogue.group_by_id.get(p.group)
         sections: list[str] = []
-        if faq is not None:
-            sections.append(render_macro("card.j2", "faq", p, faq, lang))
+        for entry in faqs or ():
+            sections.append(render_macro("card.j2", "faq", p, entry, lang))
         if section != "overview":
             sections.append(render_macro("card.j2", section, p, lang))
             sections.append(render_macro("card.j2", "footer", p, lang))

@@ -42,6 +42,7 @@ ANCHOR_PRECISION = 0.999  # every word of the phrase is in the question
 ANCHOR_BONUS = 0.1
 NAME_ANCHOR = 1.5
 W_COVER, W_PHRASE, LONG_SHIFT = 0.35, 0.55, 0.3
+ASPECT_MISMATCH = 0.1  # a FAQ phrasing asking another aspect (fees for a "how long" question)
 ANCHOR_MIN_SHARE = 0.6  # an anchor counts from 0.6 x the IDF of the rarest word (3.0 at 74 procedures)
 
 # Field weights: how much a word found in that field says about the procedure.
@@ -541,21 +542,33 @@ class SearchIndex:
         return hits
 
     def faq_match(self, q: Query, proc: Procedure, aspect: str | None = None) -> tuple[int, float]:
-        """The FAQ entry of `proc` that a specific question asks, and how well it fits (0..1).
+        """The FAQ entry of `proc` that a specific question asks, and how well it fits (0..1): the
+        strict measure (same aspect, balanced F-measure) used to decide between procedures."""
+        ranked = self.faq_rank(q, proc, aspect)
+        return ranked[0] if ranked else (-1, 0.0)
+
+    def faq_rank(self, q: Query, proc: Procedure, aspect: str | None = None,
+                 beta: float = 1.0, soft: bool = False) -> list[tuple[int, float]]:
+        """The FAQ entries of `proc` with how well each fits the question (0..1), best first.
 
         Within one procedure every entry shares the procedure's own words ("thường trú"); what tells
         entries apart are the rest ("mới sinh", "đồng sở hữu", "bao lâu"), so each word is weighted
         by its IDF across the catalogue times its rarity among this card's entries — cue words
         included, which the procedure search plays down. A question that is no more than a name of
-        the procedure ("đăng ký thường trú") asks for the card, not an entry: -1.
+        the procedure ("đăng ký thường trú") asks for the card, not an entry: nothing.
+
+        `beta` below 1 leans on the phrasing being found in the question rather than the question in
+        the phrasing: a long question ("vợ tôi vừa sinh ở Từ Dũ, trong bao nhiêu ngày phải khai
+        sinh") asks one short phrasing and adds its story. `soft` lets an entry of another aspect
+        compete at a cost instead of not at all.
         """
         doc = self._by_id.get(proc.id)
         if doc is None or not proc.faq:
-            return -1, 0.0
+            return []
         stops = q.stop_mask or [False] * len(q.tokens)
         content = {t for t, stop in zip(q.tokens, stops, strict=True) if not stop}
         if any(content <= ph.toks for ph in doc.phrases if ph.kind in ANCHOR_KINDS):
-            return -1, 0.0
+            return []
         entries, local_df = doc.faq_entries, doc.faq_df
         n = len(entries)
 
@@ -567,23 +580,27 @@ class SearchIndex:
         for tok, stop in zip(q.tokens, stops, strict=True):
             qweights[tok] = max(qweights.get(tok, 0.0), weight(tok) * (STOP_WEIGHT if stop else 1.0))
         q_total = sum(qweights.values())
-        best, best_ref = 0.0, -1
+        b2 = beta * beta
+        scores: dict[int, float] = {}
         for ref, phrasings in entries.items():
             for ph in phrasings:
+                cost = 0.0
                 if ph.aspect != aspect:
-                    continue
+                    if not soft:
+                        continue
+                    cost = ASPECT_MISMATCH if ph.aspect and aspect else ASPECT_MISMATCH / 2
                 p_total = sum(weight(t) for t in ph.toks)
                 shared = ph.toks & qweights.keys()
                 if not shared or p_total <= 0 or q_total <= 0:
                     continue
                 precision = sum(weight(t) for t in shared) / p_total
                 recall = sum(qweights[t] for t in shared) / q_total
-                fit = 2 * precision * recall / (precision + recall)
+                fit = (1 + b2) * precision * recall / (b2 * precision + recall)
                 sim = max(fuzz.ratio(q.text, ph.text), fuzz.token_sort_ratio(q.text, ph.text)) / 100
-                value = 0.7 * fit + 0.3 * sim
-                if value > best:
-                    best, best_ref = value, ref
-        return best_ref, best
+                value = 0.7 * fit + 0.3 * sim - cost
+                if value > scores.get(ref, 0.0):
+                    scores[ref] = value
+        return sorted(scores.items(), key=lambda kv: -kv[1])
 
     def search(self, text: str, limit: int = 10) -> tuple[Query, list[Hit]]:
         q = self.parse(text)

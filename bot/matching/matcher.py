@@ -32,7 +32,12 @@ ANCHORED_ANSWER_MIN = 0.42
 ANCHORED_CHOICE_MIN = 0.33
 FAQ_MIN = 80.0  # similarity of the question to a staff FAQ phrasing to answer that FAQ first
 FAQ_STRONG = 0.7  # a "did you mean" whose one candidate has a FAQ entry fitting this well is answered
-FAQ_ACCEPT = 0.47  # fit of a specific question to one FAQ entry of the procedure found
+# Showing entries once the procedure is settled: a precision-leaning fit (F-beta), up to two entries
+# when the second fits nearly as well (measured on eval/specific_questions.json).
+FAQ_BETA = 0.4
+FAQ_SHOW = 0.3
+FAQ_SECOND_GAP = 0.1
+FAQ_SHOWN = 2
 FAQ_CLEAR = 0.55  # ... or fitting well and far better than the others' entries
 
 
@@ -42,8 +47,12 @@ class Match:
     kind: Kind
     aspect: str | None
     hits: list[Hit] = field(default_factory=list)
-    faq: Faq | None = None
+    faqs: list[Faq] = field(default_factory=list)  # staff answers to this very question, best first
     smalltalk: str | None = None  # greeting | thanks | bye | bot | ok
+
+    @property
+    def faq(self) -> Faq | None:
+        return self.faqs[0] if self.faqs else None
 
     @property
     def best(self) -> Procedure | None:
@@ -102,13 +111,9 @@ class Matcher:
 
     @staticmethod
     def _with_faq(index: SearchIndex, q, match: Match) -> Match:
-        """A specific question about the procedure found gets its staff-written answer first; among
+        """A specific question about the procedure found gets its staff-written answers first; among
         close candidates, one whose staff Q&A fits the question clearly better is the answer."""
-        if match.kind == "answer" and match.faq is None and match.hits:
-            ref, fit = index.faq_match(q, match.hits[0].proc, match.aspect)
-            if ref >= 0 and fit >= FAQ_ACCEPT:
-                match.faq = match.hits[0].proc.faq[ref]
-        elif match.kind == "choices" and match.hits:
+        if match.kind == "choices" and match.hits:
             fits = [index.faq_match(q, h.proc, match.aspect) for h in match.hits[:3]]
             order = sorted(range(len(fits)), key=lambda i: -fits[i][1])
             best = order[0]
@@ -116,10 +121,19 @@ class Matcher:
             ref, fit = fits[best]
             if ref >= 0 and (fit >= FAQ_STRONG and fit - runner >= 0.1 or fit >= FAQ_CLEAR and fit - runner >= 0.2):
                 hits = [match.hits[best]] + [h for i, h in enumerate(match.hits) if i != best]
-                return Match(match.query, "answer", match.aspect, hits, hits[0].proc.faq[ref])
-            top_ref, top_fit = fits[0]
-            if top_ref >= 0 and top_fit >= FAQ_ACCEPT:  # shown beside the "did you mean" list
-                match.faq = match.hits[0].proc.faq[top_ref]
+                match = Match(match.query, "answer", match.aspect, hits, [hits[0].proc.faq[ref]])
+        if match.kind == "none" or not match.hits:
+            return match
+        # Which entries to show, once the procedure is settled (for "did you mean", the likeliest one's).
+        proc = match.hits[0].proc
+        picked = list(match.faqs)
+        ranked = index.faq_rank(q, proc, match.aspect, beta=FAQ_BETA, soft=True)
+        if ranked:
+            top_fit = ranked[0][1]
+            for ref, fit in ranked[:FAQ_SHOWN]:
+                if fit >= FAQ_SHOW and top_fit - fit <= FAQ_SECOND_GAP and proc.faq[ref] not in picked:
+                    picked.append(proc.faq[ref])
+        match.faqs = picked[:FAQ_SHOWN]
         return match
 
     def _decide(self, question: str, aspect: str | None, hits: list[Hit], top: int,
@@ -147,4 +161,4 @@ class Matcher:
         if kind == "choices":
             # Only offer alternatives that are themselves plausible.
             hits = [h for h in hits if best.score - h.score < 0.15] or hits[:1]
-        return Match(question, kind, aspect, hits[:top], faq if kind == "answer" else None)
+        return Match(question, kind, aspect, hits[:top], [faq] if faq is not None and kind == "answer" else [])

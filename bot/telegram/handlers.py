@@ -166,7 +166,7 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     dialogue = svc.engine.dialogue  # one catalogue for the whole answer, even if a reload swaps it now
     match, reply = dialogue.ask(text, lang=lng)
     if reply.proc_id and svc.store.is_following(user.id, reply.proc_id):
-        reply = dialogue.card(reply.proc_id, lng, lead=match.aspect, faq=match.faq, following=True)
+        reply = dialogue.card(reply.proc_id, lng, lead=match.aspect, faqs=match.faqs, following=True)
         reply.kind = "answer"
     await send_reply(message, reply)
     best = match.hits[0] if match.hits else None

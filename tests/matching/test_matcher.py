@@ -53,3 +53,14 @@ def test_aspects(question, aspect):
 def test_curated_preferred_over_name_only(matcher):
     ids = [h.proc.id for h in matcher.match("thủ tục chỉ có tên").hits]
     assert "tthc-1-000001" in ids
+
+
+def test_a_long_specific_question_gets_its_entry(matcher):
+    # The story around the question ("vợ tôi vừa sinh ở bệnh viện") must not hide what is asked.
+    m = matcher.match("Vợ tôi vừa sinh em bé ở bệnh viện, trong bao nhiêu ngày thì phải đi đăng ký khai sinh cho bé?")
+    assert m.hits[0].proc.id == "dang-ky-khai-sinh"
+    assert any("60 ngày" in f.a for f in m.faqs) and len(m.faqs) <= 2
+
+
+def test_a_bare_name_gets_the_card_not_an_entry(matcher):
+    assert matcher.match("đăng ký khai sinh").faqs == []
