@@ -68,6 +68,8 @@ class Dialogue:
 
     def ask(self, text: str, lang: str = "vi", top: int = 3) -> tuple[Match, Reply]:
         match = self.matcher.match(text, top=top)
+        if match.english:  # a question in English is answered in English, whatever the setting
+            lang = "en"
         if match.smalltalk is not None:
             body = render("smalltalk.j2", lang=lang, kind=match.smalltalk, **self._contacts)
             return match, Reply([body], self._group_buttons(lang), kind="none")

@@ -170,6 +170,21 @@ def _filler_mask(tokens: list[str]) -> list[bool]:
     return keep
 
 
+def telex_fold(tok: str) -> str:
+    """The accent-free word a Telex spelling stands for, when the keyboard did not convert it:
+    "dd" is đ, "w" a horn or breve, doubled vowels a circumflex, s f r x j after the first letter
+    tones ("cuwowsc" → "cuoc", "dduwowngf" → "duong", "nhaajp" → "nhap"). "tr" keeps its r."""
+    out = tok.replace("dd", "d").replace("w", "")
+    for v in "aeo":
+        out = out.replace(v + v, v)
+    kept = [out[0]] if out else []
+    for i, ch in enumerate(out[1:], 1):
+        if ch in "sfxj" or (ch == "r" and not (i == 1 and out[0] == "t")):
+            continue
+        kept.append(ch)
+    return "".join(kept)
+
+
 def _fold_word(word: str) -> str:
     return folded_words(word)[0] if folded_words(word) else word
 
@@ -302,6 +317,9 @@ class SearchIndex:
         """
         if len(tok) < 3 or tok.isdigit():
             return None
+        telex = telex_fold(tok)
+        if telex != tok and telex in self.df and "_" not in telex:
+            return telex  # typed in Telex with the accents left as letters ("cuwowsc" → "cuoc")
         swaps = [tok[:i] + tok[i + 1] + tok[i] + tok[i + 2:] for i in range(1, len(tok) - 1)]
         known = [w for w in swaps if w in self.df and "_" not in w]
         if known:  # two neighbouring letters swapped ("tahc" → "tach"), the commonest slip of all
@@ -579,6 +597,12 @@ class SearchIndex:
         qweights: dict[str, float] = {}
         for tok, stop in zip(q.tokens, stops, strict=True):
             qweights[tok] = max(qweights.get(tok, 0.0), weight(tok) * (STOP_WEIGHT if stop else 1.0))
+        for start, end, exp in q.spans:  # "validity" asks what "thời hạn" does; "sổ đỏ" is a "giấy chứng nhận"
+            if all(stops[i] for i in range(start, end)):
+                continue
+            for t in exp:
+                if t not in qweights:
+                    qweights[t] = weight(t)
         q_total = sum(qweights.values())
         b2 = beta * beta
         scores: dict[int, float] = {}

@@ -49,6 +49,7 @@ class Match:
     hits: list[Hit] = field(default_factory=list)
     faqs: list[Faq] = field(default_factory=list)  # staff answers to this very question, best first
     smalltalk: str | None = None  # greeting | thanks | bye | bot | ok
+    english: bool = False  # asked in English: the reply follows the question's language
 
     @property
     def faq(self) -> Faq | None:
@@ -91,13 +92,13 @@ class Matcher:
         limit = max(top, 3)
         if self.curated_index is None:
             q, hits = self.index.search(question, limit=limit)
-            return self._with_faq(self.index, q, self._decide(question, aspect, hits, top, _content(q), q.english,
-                                                              self.index.anchor_min))
+            return self._tag(q, self._with_faq(self.index, q, self._decide(
+                question, aspect, hits, top, _content(q), q.english, self.index.anchor_min)))
         q, hits = self.curated_index.search(question, limit=limit)
         first = self._with_faq(self.curated_index, q, self._decide(question, aspect, hits, top, _content(q), q.english,
                                                                    self.curated_index.anchor_min))
         if first.kind != "none":
-            return first  # a curated answer or "did you mean" beats any imported guess
+            return self._tag(q, first)  # a curated answer or "did you mean" beats any imported guess
         q, hits = self.index.search(question, limit=limit + 3)
         # The curated tier has judged the curated cards already: the national import is asked only about
         # its own records, and they must clear a higher bar.
@@ -106,8 +107,13 @@ class Matcher:
             h.score -= IMPORTED_PENALTY
         # A short official name found in the question ("khiếu nại", "bệnh viện") says little among
         # thousands of national records: here only the scores decide, never an anchor.
-        return self._with_faq(self.index, q, self._decide(question, aspect, hits, top, _content(q), q.english,
-                                                          float("inf")))
+        return self._tag(q, self._with_faq(self.index, q, self._decide(
+            question, aspect, hits, top, _content(q), q.english, float("inf"))))
+
+    @staticmethod
+    def _tag(q, match: Match) -> Match:
+        match.english = q.english
+        return match
 
     @staticmethod
     def _with_faq(index: SearchIndex, q, match: Match) -> Match:

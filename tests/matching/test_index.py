@@ -50,3 +50,11 @@ def test_english_inflections_reach_the_dictionary():
     q = index.parse("transferring my land, what taxes apply")
     assert "transfer" in q.tokens and "tax" in q.tokens
     assert any(exp == ["chuyen", "nhuong"] for _, _, exp in q.spans)
+
+
+def test_unconverted_telex_is_read():
+    from bot.matching.index import telex_fold
+
+    assert [telex_fold(w) for w in ("cuwowsc", "dduwowngf", "nhaajp", "truwowngf")] == ["cuoc", "duong", "nhap", "truong"]
+    index = SearchIndex([proc("cccd", "Cấp đổi thẻ căn cước")], Synonyms({}))
+    assert index.parse("làm căn cuwowsc").tokens[-1] == "cuoc"
