@@ -87,6 +87,7 @@ class Phrase:
     ref: int = -1  # FAQ entry index for kind == "faq"
     toks: frozenset[str] = frozenset()
     mass: float = 0.0  # IDF mass of its words, set once the index knows the IDFs
+    tw: dict[str, float] = field(default_factory=dict)  # each word's share of that mass
     aspect: str | None = None  # what a FAQ phrasing asks (fees, time, ...)
     accented: frozenset[str] = frozenset()  # its words as written, for questions typed with accents
 
@@ -236,7 +237,11 @@ class SearchIndex:
                 ph.toks = frozenset(ph.text.split())
                 if ph.kind == "faq":
                     ph.aspect = detect_aspect(ph.text)
-                ph.mass = sum(self.idf.get(t, self._max_idf) for t in ph.toks)
+                # Cue words of a phrasing ("thời hạn ... bao nhiêu ngày") say what is asked, not about
+                # what: they weigh in its mass as little as in a question.
+                content = set(_GENERIC.sub(" ", strip_cues(ph.text)).split())
+                ph.tw = {t: self.idf.get(t, self._max_idf) * (1.0 if t in content else CUE_WEIGHT) for t in ph.toks}
+                ph.mass = sum(ph.tw.values())
         self.curated_prior = np.array([0.15 if d.proc.is_curated else 0.0 for d in self.docs], dtype=np.float32)
         # Typo repair looks words up among catalogue words of similar length only.
         self._vocab_by_len: dict[int, list[str]] = {}
@@ -495,7 +500,7 @@ class SearchIndex:
             factor = {t: ACCENT_MISMATCH if t in typed and typed[t] not in phrase.accented else 1.0 for t in shared}
         else:
             factor = dict.fromkeys(shared, 1.0)
-        precision = sum(self.idf.get(t, self._max_idf) * factor[t] for t in shared) / phrase.mass
+        precision = sum(phrase.tw[t] * factor[t] for t in shared) / phrase.mass
         recall = sum(qweights[t] * factor[t] for t in shared) / q_total
         if precision <= 0 or recall <= 0:
             return 0.0, 0.0
