@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from bot import callbacks
 from bot.catalogue import Catalogue, Procedure
-from bot.catalogue.schema import Faq
+from bot.catalogue.schema import Faq, NotServed
 from bot.i18n import label
 from bot.matching import Match, Matcher
 from bot.render import html_to_text, render, render_macro, split_messages
@@ -82,7 +82,7 @@ class Dialogue:
             for entry in reversed(match.faqs):
                 reply.sections.insert(0, render_macro("card.j2", "faq", p, entry, lang, about=p))
         else:
-            reply = self.unknown(text, lang)
+            reply = self.unknown(text, lang, match.not_served)
         return match, reply
 
     def choices(self, procs: list[Procedure], lang: str) -> Reply:
@@ -90,9 +90,9 @@ class Dialogue:
                    for i, p in enumerate(procs, 1)]
         return Reply([render("choices.j2", procs=procs, lang=lang)], buttons, kind="choices")
 
-    def unknown(self, text: str, lang: str) -> Reply:
+    def unknown(self, text: str, lang: str, topic: NotServed | None = None) -> Reply:
         query = _short(" ".join(text.split()), ECHO_CHARS)
-        body = render("none.j2", lang=lang, query=query, **self._contacts)
+        body = render("none.j2", lang=lang, query=query, topic=topic, **self._contacts)
         buttons = [[Button(("☎️ " if lang == "en" else "☎️ ") + self.settings.portal_url.removeprefix("https://"),
                            url=self.settings.portal_url)]]
         return Reply([body], buttons + self._group_buttons(lang), kind="none")

@@ -58,3 +58,9 @@ def test_broken_catalogue_gives_a_clear_message(kb_dir: Path):
     (kb_dir / "procedures" / "ho-tich" / "broken.yaml").write_text("name: ''\n", encoding="utf-8")
     out = run(["ask", "khai sinh"], kb_dir)
     assert out.returncode == 1 and "kb check" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_ask_points_elsewhere_for_a_subject_not_served(kb_dir: Path):
+    out = run(["ask", "--json", "xin visa đi Hàn Quốc"], kb_dir)
+    row = json.loads(out.stdout)
+    assert row["kind"] == "none" and "đại sứ quán" in row["reply"] and "1022" in row["reply"]

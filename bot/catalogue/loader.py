@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .schema import Group, Procedure
+from .schema import Group, NotServed, Procedure
 
 Path_ = tuple[Any, ...]
 
@@ -34,6 +34,7 @@ class Catalogue:
     procedures: list[Procedure]
     groups: list[Group]
     synonyms: dict[str, list[str]]
+    not_served: list[NotServed] = field(default_factory=list)
     locations: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> (file, line)
     shadowed: int = 0  # imported records hidden by a curated one of the same code
     other_province: int = 0  # records specific to another province: valid, not served
@@ -249,9 +250,31 @@ def load_synonyms(root: Path, problems: list[Problem]) -> dict[str, list[str]]:
     return out
 
 
+def load_not_served(root: Path, problems: list[Problem]) -> list[NotServed]:
+    """Subjects no procedure here serves, and where to go instead (optional file)."""
+    path = root / "not_served.yaml"
+    if not path.exists():
+        return []
+    tree = _read(path, root, problems)
+    if tree is None or tree.value is None:
+        return []
+    if not isinstance(tree.value, list):
+        problems.append(Problem(tree.rel, 1, "expected a list of subjects (topic, words, where)"))
+        return []
+    out = []
+    for i, item in enumerate(tree.value):
+        entry = _validate(NotServed, item, tree, (i,), problems)
+        if entry:
+            out.append(entry)
+    return out
+
+
+SPECIAL_FILES = ("groups.yaml", "synonyms.yaml", "not_served.yaml")
+
+
 def procedure_files(root: Path) -> list[Path]:
     files = [p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
-    skip = {root / "groups.yaml", root / "synonyms.yaml"}
+    skip = {root / name for name in SPECIAL_FILES}
     return sorted(p for p in files if p not in skip and not p.name.startswith("."))
 
 
@@ -264,6 +287,7 @@ def load_catalogue(root: Path | str) -> tuple[Catalogue | None, list[Problem]]:
     groups = load_groups(root, problems)
     group_ids = {g.id for g in groups}
     synonyms = load_synonyms(root, problems)
+    not_served = load_not_served(root, problems)
 
     chosen: dict[str, tuple[Procedure, str, int]] = {}
     curated_codes: dict[str, tuple[str, str, int]] = {}
@@ -323,6 +347,7 @@ def load_catalogue(root: Path | str) -> tuple[Catalogue | None, list[Problem]]:
         procedures=procedures,
         groups=groups,
         synonyms=synonyms,
+        not_served=not_served,
         locations={pid: (rel, line) for pid, (_, rel, line) in chosen.items()},
         shadowed=shadowed,
         other_province=other_province,

@@ -175,6 +175,31 @@ class Procedure(_Strict):
         return self.fees[0] if self.fees else None
 
 
+class NotServed(_Strict):
+    """A subject citizens ask about that no procedure here serves (visas, vehicle plates, taxes...),
+    and where to go instead: the bot says so plainly rather than offer a wrong procedure."""
+
+    topic: str
+    topic_en: str
+    words: list[str]  # phrases that name the subject, matched like synonyms (folded, accents checked)
+    where: str
+    where_en: str
+
+    @field_validator("topic", "topic_en", "where", "where_en")
+    @classmethod
+    def _text(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be empty")
+        return v.strip()
+
+    @field_validator("words")
+    @classmethod
+    def _words(cls, v: list[str]) -> list[str]:
+        if not v or not all(isinstance(w, str) and w.strip() for w in v):
+            raise ValueError("give at least one non-empty phrase")
+        return [w.strip() for w in v]
+
+
 class Group(_Strict):
     id: str
     name: str

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.catalogue import Catalogue
-from bot.catalogue.schema import Faq, Procedure
+from bot.catalogue.schema import Faq, NotServed, Procedure
 
 from .aspect import detect_aspect
 from .index import Hit, SearchIndex
 from .normalize import MAX_QUERY_CHARS, Synonyms, normalize
+from .not_served import TopicSpotter, card_text
 from .smalltalk import smalltalk
 
 Kind = Literal["answer", "choices", "none"]
@@ -23,8 +24,8 @@ CHOICE_MIN = 0.52  # below this nothing fits: out of scope ...
 # chatty questions score low on shares but carry the procedure's name whole.
 # Long questions carry many words no procedure explains ("tối qua", "ở Hóc Môn", "mang quốc tịch"),
 # so their shares are lower while out-of-scope chatter is rarely long: the bars come down with length.
-LONG_FROM, LONG_TO = 8, 16  # content words
-LONG_CHOICE_MIN, LONG_ANSWER_MIN = 0.36, 0.46
+LONG_FROM, LONG_TO = 6, 12  # content words
+LONG_CHOICE_MIN, LONG_ANSWER_MIN = 0.34, 0.45
 # English questions reach the Vietnamese catalogue through a small dictionary: most of their words are
 # unknown here, so their shares run lower still.
 ENGLISH_CHOICE_MIN, ENGLISH_ANSWER_MIN = 0.36, 0.42
@@ -50,6 +51,7 @@ class Match:
     faqs: list[Faq] = field(default_factory=list)  # staff answers to this very question, best first
     smalltalk: str | None = None  # greeting | thanks | bye | bot | ok
     english: bool = False  # asked in English: the reply follows the question's language
+    not_served: NotServed | None = None  # a subject served elsewhere, and where
 
     @property
     def faq(self) -> Faq | None:
@@ -81,6 +83,14 @@ class Matcher:
         self.index = SearchIndex(catalogue.procedures, self.synonyms)
         has_imports = len(curated) < len(catalogue.procedures)
         self.curated_index = SearchIndex(curated, self.synonyms) if has_imports and curated else None
+        self.topics = TopicSpotter(catalogue.not_served)
+        self._card_texts: dict[str, str] = {}
+
+    def _card_text(self, proc: Procedure) -> str:
+        text = self._card_texts.get(proc.id)
+        if text is None:
+            text = self._card_texts[proc.id] = card_text(proc)
+        return text
 
     def match(self, question: str, top: int = 3) -> Match:
         question = question[: MAX_QUERY_CHARS * 4]
@@ -90,15 +100,21 @@ class Matcher:
             return Match(question, "none", None, smalltalk=chat)
         aspect = detect_aspect(folded)
         limit = max(top, 3)
-        if self.curated_index is None:
-            q, hits = self.index.search(question, limit=limit)
-            return self._tag(q, self._with_faq(self.index, q, self._decide(
-                question, aspect, hits, top, _content(q), q.english, self.index.anchor_min)))
-        q, hits = self.curated_index.search(question, limit=limit)
-        first = self._with_faq(self.curated_index, q, self._decide(question, aspect, hits, top, _content(q), q.english,
-                                                                   self.curated_index.anchor_min))
-        if first.kind != "none":
-            return self._tag(q, first)  # a curated answer or "did you mean" beats any imported guess
+        curated = self.curated_index or self.index
+        q, hits = curated.search(question, limit=limit)
+        first = self._with_faq(curated, q, self._decide(question, aspect, hits, top, _content(q), q.english,
+                                                        curated.anchor_min))
+        found = self.topics.find(q.tokens, q.acc_tokens)
+        topic = found[0] if found else None
+        if (found and first.kind != "none" and first.hits[0].anchor < curated.anchor_min
+                and f" {found[1]} " not in self._card_text(first.hits[0].proc)):
+            # "xin visa", "sang tên xe": a subject served elsewhere, and no procedure of ours named.
+            first = Match(question, "none", aspect, first.hits)
+        first.not_served = topic if first.kind == "none" else None
+        if first.kind != "none" or self.curated_index is None or topic is not None:
+            # A curated answer or "did you mean" beats any imported guess; a subject staff marked as
+            # served elsewhere gets their pointer, not a national record that merely shares its words.
+            return self._tag(q, first)
         q, hits = self.index.search(question, limit=limit + 3)
         # The curated tier has judged the curated cards already: the national import is asked only about
         # its own records, and they must clear a higher bar.
@@ -107,8 +123,9 @@ class Matcher:
             h.score -= IMPORTED_PENALTY
         # A short official name found in the question ("khiếu nại", "bệnh viện") says little among
         # thousands of national records: here only the scores decide, never an anchor.
-        return self._tag(q, self._with_faq(self.index, q, self._decide(
-            question, aspect, hits, top, _content(q), q.english, float("inf"))))
+        last = self._with_faq(self.index, q, self._decide(question, aspect, hits, top, _content(q), q.english,
+                                                          float("inf")))
+        return self._tag(q, last)
 
     @staticmethod
     def _tag(q, match: Match) -> Match:

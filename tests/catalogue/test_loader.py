@@ -90,3 +90,12 @@ def test_not_utf8_and_missing_folder(kb_dir: Path, tmp_path: Path):
     assert any("not UTF-8" in m for m in messages(kb_dir))
     cat, problems = load_catalogue(tmp_path / "nowhere")
     assert cat is None and "not found" in str(problems[0])
+
+
+def test_not_served_subjects_load_and_are_validated(kb_dir: Path):
+    cat, problems = load_catalogue(kb_dir)
+    assert problems == [] and cat.not_served[0].words == ["visa", "thị thực"]
+    write(kb_dir, "not_served.yaml", "- topic: Ly hôn\n  topic_en: Divorce\n  words: []\n  where: Tòa án\n")
+    out = messages(kb_dir)
+    assert "knowledge/not_served.yaml:3: words: give at least one non-empty phrase" in out
+    assert any(m.startswith("knowledge/not_served.yaml:1:") and "where_en" in m for m in out)

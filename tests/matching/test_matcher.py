@@ -64,3 +64,10 @@ def test_a_long_specific_question_gets_its_entry(matcher):
 
 def test_a_bare_name_gets_the_card_not_an_entry(matcher):
     assert matcher.match("đăng ký khai sinh").faqs == []
+
+
+def test_a_subject_served_elsewhere_gets_where_to_go(matcher):
+    m = matcher.match("xin visa du lịch Nhật Bản")
+    assert m.kind == "none" and m.not_served is not None and m.not_served.topic.startswith("Thị thực")
+    # Naming one of our procedures outweighs the subject word.
+    assert matcher.match("đăng ký kết hôn để xin visa cho vợ").kind != "none"
