@@ -14,7 +14,8 @@ _CUES: dict[str, tuple[str, ...]] = {
     "fees": (
         "le phi", "bao nhieu tien", "het bao nhieu", "mat bao nhieu tien", "ton bao nhieu", "chi phi",
         "phi bao nhieu", "muc phi", "tien phi", "mien phi", "co mat phi", "co mat tien", "phai tra tien",
-        "gia bao nhieu", "bao nhieu", "fee", "fees", "cost", "costs", "how much", "price", "charge", "free of charge",
+        "gia bao nhieu", r"re:bao nhieu(?! (?:ngay|thang|nam|tuoi|nguoi|thanh vien|lan|ban|bo|tang|phan tram|lao dong|nhan vien|m2|met))",
+        "fee", "fees", "cost", "costs", "how much", "price", "charge", "free of charge",
     ),
     "documents": (
         "giay to gi", "giay to nao", "can giay to", "ho so gom", "ho so can", "ho so nhung gi", "can nhung gi",
@@ -28,7 +29,8 @@ _CUES: dict[str, tuple[str, ...]] = {
     ),
     "time": (
         "bao lau", "mat bao lau", "may ngay", "bao nhieu ngay", "thoi gian", "thoi han giai quyet", "khi nao co",
-        "bao gio co", "how long", "how many days", "processing time", "when will",
+        "bao gio co", "how long", "how many days", "processing time", "when will", "bao nhieu thang", "may thang",
+        "bao nhieu nam", "may nam", "thoi han", "han chot", "deadline", "how many months", "valid for",
     ),
     "agency": (
         "o dau", "noi nao", "co quan nao", "nop tai dau", "nop o dau", "lam o dau", "cho nao", "den dau",
@@ -45,7 +47,9 @@ _CUES: dict[str, tuple[str, ...]] = {
 }
 
 _PATTERNS = {
-    aspect: re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)) + r")\b")
+    # "re:" cues are patterns: "bao nhiêu" asks a price unless a unit follows ("bao nhiêu thành viên").
+    aspect: re.compile(r"\b(?:" + "|".join(c[3:] if c.startswith("re:") else re.escape(c)
+                                           for c in sorted(cues, key=len, reverse=True)) + r")\b")
     for aspect, cues in _CUES.items()
 }
 

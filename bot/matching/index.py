@@ -359,7 +359,9 @@ class SearchIndex:
             cands += [tok[:-2], tok[:-1], tok[:-3] if tok[-3:-2] == tok[-4:-3] else tok[:-2]]
         if tok.endswith("ing") and len(tok) > 5:
             cands += [tok[:-3], tok[:-3] + "e", tok[:-4] if tok[-4:-3] == tok[-5:-4] else tok[:-3]]
-        return next((c for c in cands if self.synonyms.starts(c) or c in self.idf), tok)
+        # The dictionary first ("extended" → "extend": gia hạn); a catalogue word only for an unknown one.
+        known = tok in self.idf
+        return next((c for c in cands if self.synonyms.starts(c) or (not known and c in self.idf)), tok)
 
     def parse(self, text: str) -> Query:
         accented_words, spelt = spell_out(words(text))
@@ -389,7 +391,7 @@ class SearchIndex:
         stop_mask: list[bool] = []
         loose: set[str] = set()
         for (acc, tok), cue in zip(pairs, cue_mask, strict=True):
-            if english and tok not in self.idf and not self.synonyms.starts(tok):
+            if english and not self.synonyms.starts(tok):
                 tok = self._en_stem(tok)
             if english and tok in EN_STOP:
                 fixed.append(tok)
