@@ -610,6 +610,10 @@ class SearchIndex:
             for t in exp:
                 if t not in qweights:
                     qweights[t] = weight(t)
+            if q.english:  # staff phrasings are Vietnamese: the English words live on in their meaning only
+                for i in range(start, end):
+                    if q.tokens[i] not in exp:
+                        qweights.pop(q.tokens[i], None)
         q_total = sum(qweights.values())
         b2 = beta * beta
         scores: dict[int, float] = {}

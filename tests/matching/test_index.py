@@ -58,3 +58,9 @@ def test_unconverted_telex_is_read():
     assert [telex_fold(w) for w in ("cuwowsc", "dduwowngf", "nhaajp", "truwowngf")] == ["cuoc", "duong", "nhap", "truong"]
     index = SearchIndex([proc("cccd", "Cấp đổi thẻ căn cước")], Synonyms({}))
     assert index.parse("làm căn cuwowsc").tokens[-1] == "cuoc"
+
+
+def test_accent_free_vietnamese_with_that_is_not_english():
+    # "thất nghiệp" without accents spells the English "that".
+    assert not INDEX.parse("dang huong tro cap that nghiep thi phai lam gi").english
+    assert INDEX.parse("how do I get a passport").english
