@@ -13,7 +13,7 @@ SHORTHAND: dict[str, str] = {
     "vs": "với", "ng": "người", "nc": "nước", "ntn": "như thế nào", "j": "gì", "z": "vậy",
     "bn": "bao nhiêu", "bnhiu": "bao nhiêu", "bnh": "bao nhiêu", "nhiu": "nhiêu", "mk": "mình",
     "sk": "sức khỏe", "wa": "qua", "bít": "biết", "bik": "biết", "trc": "trước", "ms": "mới",
-    "cx": "cũng", "vn": "việt nam", "tp": "thành phố", "đt": "điện thoại", "sđt": "số điện thoại",
+    "cx": "cũng", "vn": "việt nam", "đt": "điện thoại", "sđt": "số điện thoại",
 }
 
 
