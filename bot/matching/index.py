@@ -35,6 +35,7 @@ CUE_WEIGHT = 0.3
 STOP_WEIGHT = 0.15
 ACCENT_MISMATCH = 0.4
 LONG_QUESTION = 7  # words
+UNKNOWN_LONG = 1.0  # weight of an unknown word in a long or English question, times the median IDF
 EXPANSION_WEIGHT = 1.0  # a synonym's meaning weighs as much as the words it explains
 # Phrases that name a procedure; one found (nearly) whole in a long question is strong evidence.
 ANCHOR_KINDS = frozenset({"name", "short", "alias", "en", "keyword"})
@@ -415,7 +416,7 @@ class SearchIndex:
                     # An unknown word in a short question is strong evidence of "not ours"; in English
                     # (a thin vocabulary here) or a long, chatty question it is more likely a name or
                     # a detail ("Sài Gòn", "người quen").
-                    w = self._median_idf if english or len(pairs) > LONG_QUESTION else self._max_idf
+                    w = UNKNOWN_LONG * self._median_idf if english or len(pairs) > LONG_QUESTION else self._max_idf
             if is_stop:
                 w *= STOP_WEIGHT
             elif cue:
