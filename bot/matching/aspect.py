@@ -1,7 +1,7 @@
 """What part of a procedure a question asks about: fees, documents, steps, time, place, online, law.
 
-Cue phrases are matched on the accent-folded question, in Vietnamese and English. The first aspect
-whose cue appears earliest wins; a question with no cue asks for the whole card (None).
+Cue phrases are matched on the accent-folded question, in Vietnamese and English. The aspect whose cue
+comes last wins (see detect_aspect); a question with no cue asks for the whole card (None).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ _CUES: dict[str, tuple[str, ...]] = {
         "le phi", "bao nhieu tien", "het bao nhieu", "mat bao nhieu tien", "ton bao nhieu", "chi phi",
         "phi bao nhieu", "muc phi", "tien phi", "mien phi", "co mat phi", "co mat tien", "phai tra tien",
         "gia bao nhieu", r"re:bao nhieu(?! (?:ngay|thang|nam|tuoi|nguoi|thanh vien|lan|ban|bo|tang|phan tram|lao dong|nhan vien|m2|met))",
-        "fee", "fees", "cost", "costs", "how much", "price", "charge", "free of charge",
+        "re hon", "dat hon", "cheaper", "fee", "fees", "cost", "costs", "how much", "price", "charge", "free of charge",
     ),
     "documents": (
         "giay to gi", "giay to nao", "can giay to", "ho so gom", "ho so can", "ho so nhung gi", "can nhung gi",
@@ -54,15 +54,23 @@ _PATTERNS = {
 }
 
 
+# Cues that often frame a question rather than ask it: "theo luật, … bao lâu", "nộp online … có rẻ hơn
+# không" ask the time and the fee. They decide only when no other aspect is asked.
+_FRAMING = ("legal", "online")
+
+
 def detect_aspect(folded: str) -> str | None:
-    """Return the aspect asked in an accent-folded, lower-case question, or None."""
-    best: tuple[int, int, str] | None = None
+    """Return the aspect asked in an accent-folded, lower-case question, or None.
+
+    A question puts its ask last ("con tôi sinh ở Từ Dũ …, bao lâu phải khai sinh?"), so the last cue
+    wins, at the same end the longer cue ("bao nhieu ngay" over "bao nhieu"), and framing cues only
+    count alone."""
+    found: dict[str, tuple[int, int]] = {}
     for aspect, pattern in _PATTERNS.items():
-        m = pattern.search(folded)
-        # Earliest cue wins; at the same place the longer cue ("bao nhieu ngay" over "bao nhieu").
-        if m and (best is None or (m.start(), -len(m.group())) < best[:2]):
-            best = (m.start(), -len(m.group()), aspect)
-    return best[2] if best else None
+        for m in pattern.finditer(folded):
+            found[aspect] = max(found.get(aspect, (-1, 0)), (m.end(), len(m.group())))
+    asked = {a: v for a, v in found.items() if a not in _FRAMING} or found
+    return max(asked, key=lambda a: asked[a]) if asked else None
 
 
 def strip_cues(folded: str) -> str:
