@@ -18,6 +18,7 @@ from bot.settings import Settings
 
 PAGE_SIZE = 8
 CARD_SECTIONS = ("steps", "documents", "fees", "time", "legal")
+ASPECT_SECTIONS = (*CARD_SECTIONS, "agency", "online")
 ECHO_CHARS = 80  # how much of a question we quote back
 
 
@@ -79,8 +80,12 @@ class Dialogue:
         elif match.kind == "choices":
             reply = self.choices([h.proc for h in match.hits], lang)
             p = match.hits[0].proc  # the likeliest procedure's answers to this very question
-            for entry in reversed(match.faqs):
-                reply.sections.insert(0, render_macro("card.j2", "faq", p, entry, lang, about=p))
+            lead = []
+            if match.aspect in ASPECT_SECTIONS and not p.is_name_only:  # "mất bao lâu": its time, at once
+                lead.append(render_macro("card.j2", "likely", p, lang) + "\n"
+                            + render_macro("card.j2", match.aspect, p, lang))
+            lead += [render_macro("card.j2", "faq", p, entry, lang, about=p) for entry in match.faqs]
+            reply.sections[:0] = lead
         else:
             reply = self.unknown(text, lang, match.not_served)
         return match, reply
