@@ -21,7 +21,8 @@ _CUES: dict[str, tuple[str, ...]] = {
         "giay to gi", "giay to nao", "can giay to", "ho so gom", "ho so can", "ho so nhung gi", "can nhung gi",
         "can chuan bi", "chuan bi gi", "chuan bi nhung", "thanh phan ho so", "can mang", "mang theo",
         "ho so gom nhung gi", "can gi", "gom nhung gi", "nhung giay to", "documents", "document", "papers",
-        "paperwork", "what do i need", "required documents", "what to bring", "mau to khai",
+        "paperwork", "what do i need", "required documents", "what to bring", "mau to khai", "tai lieu gi",
+        "tai lieu nao", "can them gi", "nop them gi", "giay gi",
     ),
     "steps": (
         "lam the nao", "the nao", "nhu the nao", "lam sao", "cac buoc", "quy trinh", "trinh tu", "thu tuc ra sao",

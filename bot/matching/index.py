@@ -25,7 +25,7 @@ from rapidfuzz.distance import Levenshtein
 from bot.catalogue.schema import Procedure
 
 from .aspect import detect_aspect, strip_cues
-from .normalize import Synonyms, folded_words, is_vietnamese_syllable, words
+from .normalize import Synonyms, folded_words, is_vietnamese_syllable, normalize, words
 from .places import place_mask
 from .shorthand import spell_out
 from .stopwords import EN_MARKERS, EN_STOP, VI_ACCENTED, VI_FOLDED
@@ -103,6 +103,7 @@ class Doc:
     accented: set[str]
     faq_entries: dict[int, list[Phrase]] = field(default_factory=dict)  # FAQ index -> its phrasings
     faq_df: Counter[str] = field(default_factory=Counter)  # in how many of those entries a word is
+    faq_answers: dict[int, frozenset[str]] = field(default_factory=dict)  # FAQ index -> aspects its answer gives
 
 
 @dataclass
@@ -172,6 +173,22 @@ def _filler_mask(tokens: list[str]) -> list[bool]:
     return keep
 
 
+_DURATION = re.compile(r"\b\d+\s*(?:ngay|thang|nam|gio|tuan)\b|\bngay lam viec\b|\btrong ngay\b")
+_MONEY = re.compile(r"\b\d[\d.,]*\s*(?:dong|d|vnd|trieu)\b|\bmien (?:phi|le phi)\b|\bkhong (?:thu|mat) (?:phi|tien|le phi)\b")
+
+
+def answer_aspects(answer: str) -> frozenset[str]:
+    """What a staff answer gives: a duration ("07 ngày") answers "how long", an amount or "miễn phí"
+    answers "how much"."""
+    folded = normalize(answer)
+    kinds = set()
+    if _DURATION.search(folded):
+        kinds.add("time")
+    if _MONEY.search(folded):
+        kinds.add("fees")
+    return frozenset(kinds)
+
+
 def telex_fold(tok: str) -> str:
     """The accent-free word a Telex spelling stands for, when the keyboard did not convert it:
     "dd" is đ, "w" a horn or breve, doubled vowels a circumflex, s f r x j after the first letter
@@ -234,6 +251,7 @@ class SearchIndex:
                     doc.faq_entries.setdefault(ph.ref, []).append(ph)
             for phrasings in doc.faq_entries.values():
                 doc.faq_df.update(set().union(*(ph.text.split() for ph in phrasings)))
+            doc.faq_answers = {k: answer_aspects(f.a) for k, f in enumerate(doc.proc.faq)}
             for ph in doc.phrases:
                 ph.toks = frozenset(ph.text.split())
                 if ph.kind == "faq":
@@ -624,7 +642,10 @@ class SearchIndex:
                 if ph.aspect != aspect:
                     if not soft:
                         continue
-                    cost = ASPECT_MISMATCH if ph.aspect and aspect else ASPECT_MISMATCH / 2
+                    # An answer that gives what is asked (a number of days for "how long") is
+                    # worth its phrasing being worded otherwise ("hạn làm thủ tục").
+                    if aspect not in doc.faq_answers.get(ref, ()):
+                        cost = ASPECT_MISMATCH if ph.aspect and aspect else ASPECT_MISMATCH / 2
                 p_total = sum(weight(t) for t in ph.toks)
                 shared = ph.toks & qweights.keys()
                 if not shared or p_total <= 0 or q_total <= 0:
