@@ -13,7 +13,12 @@ _PATTERNS = {
     "bye": re.compile(rf"^(?:tam biet|bye|bye bye|goodbye|bai){_PARTICLES}$"),
     "bot": re.compile(r"^(?:ban la ai|ban ten (?:la )?gi|ban la nguoi hay may(?: vay)?|ban co phai (?:la )?nguoi"
                       r"(?: that)?(?: khong)?|ai tao ra ban|ai lam ra ban|who are you|who made you"
-                      r"|are you (?:a )?(?:bot|human|robot))$"),
+                      r"|are you (?:a )?(?:bot|human|robot)"
+                      # personal questions to the bot ("bạn có người yêu chưa", "bạn bao nhiêu tuổi")
+                      r"|(?:ban|em|bot) (?:co )?(?:nguoi yeu|ban gai|ban trai|vo|chong|gia dinh)(?: chua| khong)?"
+                      r"|(?:ban|em|bot) (?:bao nhieu|may) tuoi(?: roi)?|(?:ban|em|bot) (?:o|song) (?:o )?dau"
+                      r"|(?:ban|em|bot) (?:an com|ngu) chua|(?:ban|em|bot) (?:co )?khoe khong|how are you"
+                      r"|are you single|how old are you)$"),
     "ok": re.compile(r"^(?:ok|oke|okay|okie|vang|da|u|uh|um|uhm|yes|no|khong)$"),
 }
 
