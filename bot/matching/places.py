@@ -18,6 +18,15 @@ PLACES = (
     "binh duong", "thu dau mot", "di an", "thuan an", "ben cat", "tan uyen", "bau bang", "dau tieng",
     "phu giao", "bac tan uyen", "ba ria vung tau", "ba ria", "vung tau", "phu my", "long dien",
     "dat do", "xuyen moc", "chau duc", "con dao",
+    # Provinces people come from or mention ("tôi quê Nghệ An", "từ Cà Mau lên"), old and new names.
+    "an giang", "bac giang", "bac kan", "bac lieu", "bac ninh", "ben tre", "binh dinh", "binh phuoc",
+    "binh thuan", "ca mau", "can tho", "cao bang", "da nang", "dak lak", "dak nong", "dien bien", "dong nai",
+    "dong thap", "gia lai", "ha giang", "ha nam", "ha noi", "hanoi", "ha tinh", "hai duong", "hai phong",
+    "hau giang", "hoa binh", "hung yen", "khanh hoa", "kien giang", "kon tum", "lai chau", "lam dong",
+    "lang son", "lao cai", "long an", "nam dinh", "nghe an", "ninh binh", "ninh thuan", "phu tho", "phu yen",
+    "quang binh", "quang nam", "quang ngai", "quang ninh", "quang tri", "soc trang", "son la", "tay ninh",
+    "thai binh", "thai nguyen", "thanh hoa", "thua thien hue", "tien giang", "tra vinh", "tuyen quang",
+    "vinh long", "vinh phuc", "yen bai", "mien tay", "mien bac", "mien trung", "ngoai bac",
 )
 _PLACES = sorted((tuple(p.split()) for p in PLACES), key=len, reverse=True)
 # "quận 7", "q7", "district 7", "phường 12", "p12", "ward 5"
