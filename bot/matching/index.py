@@ -31,6 +31,7 @@ from .shorthand import spell_out
 from .stopwords import EN_MARKERS, EN_STOP, VI_ACCENTED, VI_FOLDED
 
 CANDIDATES = 24
+_NAME_FILLER = frozenset(["co", "cua", "cho", "va", "thu", "tuc", "voi", "theo"])
 CUE_WEIGHT = 0.3
 STOP_WEIGHT = 0.15
 ACCENT_MISMATCH = 0.4
@@ -261,6 +262,7 @@ class SearchIndex:
                 content = set(_GENERIC.sub(" ", strip_cues(ph.text)).split())
                 ph.tw = {t: self.idf.get(t, self._max_idf) * (1.0 if t in content else CUE_WEIGHT) for t in ph.toks}
                 ph.mass = sum(ph.tw.values())
+        self._name_cache: dict[str, frozenset[str]] = {}
         self.curated_prior = np.array([0.15 if d.proc.is_curated else 0.0 for d in self.docs], dtype=np.float32)
         # Typo repair looks words up among catalogue words of similar length only.
         self._vocab_by_len: dict[int, list[str]] = {}
@@ -665,4 +667,36 @@ class SearchIndex:
             return q, []
         hits = self.score_all(q, [self.docs[i] for i in self.candidates(q)])
         hits.sort(key=lambda h: -h.score)
+        self._prefer_specific(q, hits)
         return q, hits[:limit]
+
+    def _prefer_specific(self, q: Query, hits: list[Hit]) -> None:
+        """Between a procedure and its specialisation ("đăng ký kết hôn" and "đăng ký kết hôn có yếu tố
+        nước ngoài", "đăng ký thế chấp" and "xóa đăng ký thế chấp"), the question decides by the words
+        only the specialisation names: said, it goes first; unsaid, the general one does. Shares of
+        long stories cannot make this call — a single word ("xóa", "nước ngoài") does."""
+        said = set(q.tokens)
+        for _, _, exp in q.spans:
+            said.update(exp)
+        top = hits[:3]
+        for i, general in enumerate(top):
+            for j, special in enumerate(top):
+                if i == j:
+                    continue
+                g, sp = self._name_words(general.proc), self._name_words(special.proc)
+                extra = sp - g
+                # A real specialisation: a name of some substance plus a few qualifying words.
+                if len(g) < 3 or not extra or len(extra) > 4 or not g < sp:
+                    continue
+                # By count, not IDF: legal wording ("yếu tố") is rare and never said, "nước ngoài" is.
+                if len(extra & said) * 2 >= len(extra) and special.score <= general.score:
+                    special.score = general.score + 0.01
+        hits.sort(key=lambda h: -h.score)
+
+    def _name_words(self, proc: Procedure) -> frozenset[str]:
+        words_ = self._name_cache.get(proc.id)
+        if words_ is None:
+            head = re.split(r"[,;(:]", proc.name, maxsplit=1)[0]
+            words_ = frozenset(t for t in folded_words(head) if t not in VI_FOLDED and t not in _NAME_FILLER)
+            self._name_cache[proc.id] = words_
+        return words_

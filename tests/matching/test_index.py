@@ -64,3 +64,12 @@ def test_accent_free_vietnamese_with_that_is_not_english():
     # "thất nghiệp" without accents spells the English "that".
     assert not INDEX.parse("dang huong tro cap that nghiep thi phai lam gi").english
     assert INDEX.parse("how do I get a passport").english
+
+
+def test_a_word_only_the_specialisation_names_decides_between_siblings():
+    index = SearchIndex([
+        proc("the-chap", "Đăng ký thế chấp quyền sử dụng đất", ["thế chấp sổ đỏ vay ngân hàng"]),
+        proc("xoa-the-chap", "Xóa đăng ký thế chấp quyền sử dụng đất"),
+    ], Synonyms({}))
+    assert index.search("xoa the chap so do vay ngan hang")[1][0].proc.id == "xoa-the-chap"
+    assert index.search("the chap so do vay ngan hang")[1][0].proc.id == "the-chap"
