@@ -384,8 +384,29 @@ class SearchIndex:
         known = tok in self.idf
         return next((c for c in cands if self.synonyms.starts(c) or (not known and c in self.idf)), tok)
 
+    def _unglue(self, accented: list[str], spelt: list[bool]) -> tuple[list[str], list[bool]]:
+        """Two words typed without the space between them ("côngty", "khaisinh") split where both
+        halves are catalogue words; unknown words only, and only into two."""
+        out: list[str] = []
+        flags: list[bool] = []
+        for word, flag in zip(accented, spelt, strict=True):
+            tok = _fold_word(word)
+            if (len(tok) >= 5 and tok not in self.df and not tok.isdigit() and not self.synonyms.starts(tok)
+                    and telex_fold(tok) not in self.df):  # "tachs" is Telex for "tách", not "ta" + "chs"
+                splits = [(min(self.df[tok[:i]], self.df[tok[i:]]), i) for i in range(2, len(tok) - 1)
+                          if tok[:i] in self.df and tok[i:] in self.df and "_" not in tok]
+                if splits:
+                    i = max(splits)[1]
+                    out += [word[:i], word[i:]]
+                    flags += [flag, flag]
+                    continue
+            out.append(word)
+            flags.append(flag)
+        return out, flags
+
     def parse(self, text: str) -> Query:
         accented_words, spelt = spell_out(words(text))
+        accented_words, spelt = self._unglue(accented_words, spelt)
         folded = [_fold_word(w) for w in accented_words]
         # A question counts as typed with accents when most of its words carry them ("giai thê cong ty"
         # is an accent-free question with one stray mark); spelt-out shorthand does not count.

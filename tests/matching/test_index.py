@@ -73,3 +73,9 @@ def test_a_word_only_the_specialisation_names_decides_between_siblings():
     ], Synonyms({}))
     assert index.search("xoa the chap so do vay ngan hang")[1][0].proc.id == "xoa-the-chap"
     assert index.search("the chap so do vay ngan hang")[1][0].proc.id == "the-chap"
+
+
+def test_words_typed_without_a_space_are_split():
+    index = SearchIndex([proc("cong-ty", "Thành lập công ty"), proc("khai-sinh", "Đăng ký khai sinh")], Synonyms({}))
+    assert index.parse("thành lập côngty").tokens == ["thanh", "lap", "cong", "ty"]
+    assert index.parse("dangky khaisinh").tokens == ["dang", "ky", "khai", "sinh"]
