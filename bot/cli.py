@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [chat|ask|kb|eval|bench|review|report|serve]`.
+"""Command line: `python -m bot [chat|ask|kb|eval|bench|review|report]`.
 
 No subcommand runs the Telegram bot when a token is set, otherwise the terminal chat.
 """
