@@ -79,6 +79,26 @@ def has_accents(text: str) -> bool:
     return fold(text) != text
 
 
+# Classifiers and numbers people put inside a phrase: "cất cái nhà", "gộp 2 sổ", "mảnh đất" — skipped
+# between the words of a multi-word key (at most two).
+_SKIPPABLE = frozenset(["cai", "can", "mieng", "manh", "cuon", "to", "chiec", "con", "thang", "chung"])
+
+
+def _find_phrase(tokens: list[str], start: int, key: tuple[str, ...]) -> list[int] | None:
+    """Positions of the key's words from `start`, allowing skippable words between them."""
+    positions, i, skipped = [], start, 0
+    for k, word in enumerate(key):
+        while k and i < len(tokens) and tokens[i] != word and skipped < 2 and (
+                tokens[i] in _SKIPPABLE or tokens[i].isdigit()):
+            i += 1
+            skipped += 1
+        if i >= len(tokens) or tokens[i] != word:
+            return None
+        positions.append(i)
+        i += 1
+    return positions
+
+
 class Synonyms:
     """Expands abbreviations and colloquial phrases; the original words are kept beside them."""
 
@@ -109,12 +129,12 @@ class Synonyms:
         i = 0
         while i < len(tokens):
             for key_words, key_accented, expansion in self._by_first.get(tokens[i], ()):
-                n = len(key_words)
-                if tuple(tokens[i : i + n]) == key_words and (
-                    not accented or all(a is None or not has_accents(k) or a == k
-                                        for a, k in zip(accented[i : i + n], key_accented, strict=False))
+                positions = _find_phrase(tokens, i, key_words)
+                if positions and (
+                    not accented or all(accented[p] is None or not has_accents(k) or accented[p] == k
+                                        for p, k in zip(positions, key_accented, strict=False))
                 ):
-                    out.append((i, i + n, expansion))
+                    out.append((i, positions[-1] + 1, expansion))
                     break  # the longest phrase starting here; phrases starting later may overlap it
             i += 1
         return out

@@ -65,3 +65,10 @@ def test_shorthand_is_spelt_out():
         ["kết", "hôn", "với", "người", "nước", "ngoài", "được", "không"],
         [False, False, True, True, True, False, True, True],
     )
+
+
+def test_synonym_phrases_skip_classifiers_and_numbers():
+    syn = Synonyms({"cất nhà": ["xây dựng nhà ở"], "gộp sổ": ["hợp thửa"]})
+    assert syn.spans(normalize("tính cất cái nhà cấp 4").split()) == [(1, 4, ["xay", "dung", "nha", "o"])]
+    assert syn.spans(normalize("gộp 2 sổ đất").split()) == [(0, 3, ["hop", "thua"])]
+    assert syn.spans(normalize("gộp đất rồi mới sổ").split()) == []
