@@ -692,26 +692,26 @@ class SearchIndex:
         return q, hits[:limit]
 
     def _prefer_specific(self, q: Query, hits: list[Hit]) -> None:
-        """Between a procedure and its specialisation ("đăng ký kết hôn" and "đăng ký kết hôn có yếu tố
-        nước ngoài", "đăng ký thế chấp" and "xóa đăng ký thế chấp"), the question decides by the words
-        only the specialisation names: said, it goes first; unsaid, the general one does. Shares of
-        long stories cannot make this call — a single word ("xóa", "nước ngoài") does."""
+        """Between sibling procedures whose names differ by a word or two ("đăng ký thế chấp" / "xóa
+        đăng ký thế chấp", "đăng ký tạm trú" / "đăng ký thường trú", "… kết hôn" / "… kết hôn có yếu tố
+        nước ngoài"), the question decides by those words: the one whose own words are said, and whose
+        sibling's are not, goes first. Shares of a long story cannot make this call; one word can."""
         said = set(q.tokens)
         for _, _, exp in q.spans:
             said.update(exp)
         top = hits[:3]
-        for i, general in enumerate(top):
-            for j, special in enumerate(top):
-                if i == j:
-                    continue
-                g, sp = self._name_words(general.proc), self._name_words(special.proc)
-                extra = sp - g
-                # A real specialisation: a name of some substance plus a few qualifying words.
-                if len(g) < 3 or not extra or len(extra) > 4 or not g < sp:
+        for a in top:
+            for b in top:
+                if a is b or b.score > a.score:
+                    continue  # b is the one behind that may move up
+                na, nb = self._name_words(a.proc), self._name_words(b.proc)
+                only_a, only_b = na - nb, nb - na
+                # Siblings: a shared name of some substance, a few words apart.
+                if len(na & nb) < 3 or not only_b or len(only_b) > 4 or len(only_a) > 2:
                     continue
                 # By count, not IDF: legal wording ("yếu tố") is rare and never said, "nước ngoài" is.
-                if len(extra & said) * 2 >= len(extra) and special.score <= general.score:
-                    special.score = general.score + 0.01
+                if len(only_b & said) * 2 >= len(only_b) and not only_a & said:
+                    b.score = a.score + 0.01
         hits.sort(key=lambda h: -h.score)
 
     def _name_words(self, proc: Procedure) -> frozenset[str]:

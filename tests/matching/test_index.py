@@ -79,3 +79,11 @@ def test_words_typed_without_a_space_are_split():
     index = SearchIndex([proc("cong-ty", "Thành lập công ty"), proc("khai-sinh", "Đăng ký khai sinh")], Synonyms({}))
     assert index.parse("thành lập côngty").tokens == ["thanh", "lap", "cong", "ty"]
     assert index.parse("dangky khaisinh").tokens == ["dang", "ky", "khai", "sinh"]
+
+
+def test_siblings_a_word_apart_follow_the_word_said():
+    index = SearchIndex([
+        proc("tam-tru", "Đăng ký tạm trú", ["đăng ký tạm trú trực tuyến có rẻ hơn nộp trực tiếp không"]),
+        proc("thuong-tru", "Đăng ký thường trú"),
+    ], Synonyms({}))
+    assert index.search("đăng ký thường trú nộp trực tuyến có rẻ hơn nộp trực tiếp không")[1][0].proc.id == "thuong-tru"
