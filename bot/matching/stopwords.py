@@ -24,4 +24,6 @@ EN_STOP = EN_MARKERS | frozenset(["that", "am", "the", "a", "an", "to", "in", "o
     "already", "still", "yet", "recently", "last", "next", "ask", "asked", "asking", "handle", "know",
     "tell", "told", "say", "said", "go", "going", "come", "came", "help", "like", "look", "find", "think",
     "local", "authorities", "authority", "government", "office", "officials", "thing", "things", "way",
-    "really", "please", "hi", "hello", "thanks", "thank", "guy", "lot", "much", "many", "every", "any"])
+    "really", "please", "hi", "hello", "thanks", "thank", "guy", "lot", "much", "many", "every", "any",
+    # the first halves of "don't", "isn't"… once the apostrophe is gone
+    "don", "doesn", "didn", "isn", "aren", "wasn", "weren", "won", "couldn", "shouldn", "wouldn", "haven", "hasn"])
