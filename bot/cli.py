@@ -31,6 +31,8 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
     extra = f"; {cat.shadowed} imported record(s) hidden by curated cards" if cat.shadowed else ""
     if cat.other_province:
         extra += f"; {cat.other_province} record(s) specific to another province kept but not served"
+    if cat.not_served:
+        extra += f"; {len(cat.not_served)} subject(s) served elsewhere, {len(cat.synonyms)} synonym(s)"
     print(f"OK: {cat.summary_line()}{extra}")
     return 0
 
