@@ -35,6 +35,7 @@ _CUES: dict[str, tuple[str, ...]] = {
     ),
     "agency": (
         "o dau", "noi nao", "co quan nao", "nop tai dau", "nop o dau", "lam o dau", "cho nao", "den dau",
+        "di dau", "dem di dau", "ai cap", "ai ky",
         "where", "which office", "which agency",
     ),
     "online": (
