@@ -80,7 +80,9 @@ def evaluate_answers(engine: Engine, path: Path, show_misses: bool = True) -> in
             lines.append(f"  {item.get('id', '?')} {'found' if ok else 'NOT found'} [{match.kind}] "
                          f"{item['question'][:70]!r} missing {missing}")
     print(f"{path}: {len(items)} questions")
-    print(f"procedure found {_pct(found, len(items))}; required mentions in replies {_pct(mentioned, required)}")
+    whole = len(items) - len(lines)  # the right procedure and every fact asked
+    print(f"procedure found {_pct(found, len(items))}; required mentions in replies {_pct(mentioned, required)}; "
+          f"both {_pct(whole, len(items))}")
     if show_misses and lines:
         print("\n".join(lines))
     return 0

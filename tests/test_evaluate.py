@@ -11,6 +11,7 @@ def test_golden_answers_are_found_and_mention_the_facts(capsys, settings):
     evaluate_answers(Engine(SAMPLE_KB, settings), DATA / "golden_sample.json")
     out = capsys.readouterr().out
     assert "procedure found 100.0% (2/2)" in out and "required mentions in replies 100.0% (3/3)" in out
+    assert "both 100.0% (2/2)" in out
 
 
 def test_question_set_figures(capsys, settings, tmp_path):
