@@ -468,7 +468,9 @@ class SearchIndex:
                 loose.add(tok)
             stop_mask.append(is_stop)
             weights.append(w)
-        spans = self.synonyms.spans(fixed, acc_tokens if with_accents else None)
+        # A slip of the accent keys ("ngừoi") matches a synonym key by its letters, like any repaired word.
+        typed_acc = [None if t in loose else a for t, a in zip(fixed, acc_tokens, strict=True)]
+        spans = self.synonyms.spans(fixed, typed_acc if with_accents else None)
         expanded = []
         for start, end, exp in spans:
             expanded.append(" ".join(fixed[:start] + exp + fixed[end:]))
