@@ -22,7 +22,7 @@ _CUES: dict[str, tuple[str, ...]] = {
         "can chuan bi", "chuan bi gi", "chuan bi nhung", "thanh phan ho so", "can mang", "mang theo",
         "ho so gom nhung gi", "can gi", "gom nhung gi", "nhung giay to", "documents", "document", "papers",
         "paperwork", "what do i need", "required documents", "what to bring", "mau to khai", "tai lieu gi",
-        "tai lieu nao", "can them gi", "nop them gi", "giay gi",
+        "tai lieu nao", "can them gi", "nop them gi", "giay gi", "ban goc", "nop ban chinh", "ban chinh hay ban sao",
     ),
     "steps": (
         "lam the nao", "the nao", "nhu the nao", "lam sao", "cac buoc", "quy trinh", "trinh tu", "thu tuc ra sao",
