@@ -210,23 +210,28 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
+def _load_list(path: Path, root: Path, model: type[BaseModel], what: str, problems: list[Problem]) -> list[Any]:
+    """A YAML file holding a list of `model` records, each validated with its line."""
+    tree = _read(path, root, problems)
+    if tree is None or tree.value is None:
+        return []
+    if not isinstance(tree.value, list):
+        problems.append(Problem(tree.rel, 1, f"expected a list of {what}"))
+        return []
+    out = []
+    for i, item in enumerate(tree.value):
+        record = _validate(model, item, tree, (i,), problems)
+        if record:
+            out.append(record)
+    return out
+
+
 def load_groups(root: Path, problems: list[Problem]) -> list[Group]:
     path = root / "groups.yaml"
     if not path.exists():
         problems.append(Problem(_rel(path, root), 1, "missing: the list of groups"))
         return []
-    tree = _read(path, root, problems)
-    if tree is None:
-        return []
-    if not isinstance(tree.value, list):
-        problems.append(Problem(tree.rel, 1, "expected a list of groups"))
-        return []
-    groups = []
-    for i, item in enumerate(tree.value):
-        group = _validate(Group, item, tree, (i,), problems)
-        if group:
-            groups.append(group)
-    return groups
+    return _load_list(path, root, Group, "groups", problems)
 
 
 def load_synonyms(root: Path, problems: list[Problem]) -> dict[str, list[str]]:
@@ -253,20 +258,7 @@ def load_synonyms(root: Path, problems: list[Problem]) -> dict[str, list[str]]:
 def load_not_served(root: Path, problems: list[Problem]) -> list[NotServed]:
     """Subjects no procedure here serves, and where to go instead (optional file)."""
     path = root / "not_served.yaml"
-    if not path.exists():
-        return []
-    tree = _read(path, root, problems)
-    if tree is None or tree.value is None:
-        return []
-    if not isinstance(tree.value, list):
-        problems.append(Problem(tree.rel, 1, "expected a list of subjects (topic, words, where)"))
-        return []
-    out = []
-    for i, item in enumerate(tree.value):
-        entry = _validate(NotServed, item, tree, (i,), problems)
-        if entry:
-            out.append(entry)
-    return out
+    return _load_list(path, root, NotServed, "subjects (topic, words, where)", problems) if path.exists() else []
 
 
 SPECIAL_FILES = ("groups.yaml", "synonyms.yaml", "not_served.yaml")

@@ -26,7 +26,7 @@ from bot.catalogue.schema import Procedure
 
 from .aspect import detect_aspect, strip_cues
 from .normalize import Synonyms, folded_words, is_vietnamese_syllable, normalize, words
-from .places import place_mask
+from .places import phrase_mask, place_mask
 from .shorthand import spell_out
 from .stopwords import EN_MARKERS, EN_STOP, VI_ACCENTED, VI_FOLDED
 
@@ -165,13 +165,7 @@ _FILLER = [tuple(f.split()) for f in FILLER]
 
 def _filler_mask(tokens: list[str]) -> list[bool]:
     """False for the words of filler phrases ("cho em hoi", "i want to"), True for the rest."""
-    keep = [True] * len(tokens)
-    for phrase in _FILLER:
-        n = len(phrase)
-        for i in range(len(tokens) - n + 1):
-            if tuple(tokens[i:i + n]) == phrase:
-                keep[i:i + n] = [False] * n
-    return keep
+    return phrase_mask(tokens, _FILLER)
 
 
 _DURATION = re.compile(r"\b\d+\s*(?:ngay|thang|nam|gio|tuan)\b|\bngay lam viec\b|\btrong ngay\b")

@@ -42,9 +42,15 @@ def place_mask(tokens: list[str]) -> list[bool]:
             keep[i] = False
         elif tok in _AREA_WORDS and i + 1 < len(tokens) and tokens[i + 1].isdigit():
             keep[i] = keep[i + 1] = False
-    for place in _PLACES:
-        n = len(place)
+    return [a and b for a, b in zip(keep, phrase_mask(tokens, _PLACES), strict=True)]
+
+
+def phrase_mask(tokens: list[str], phrases: list[tuple[str, ...]]) -> list[bool]:
+    """False for the words of any of `phrases` found in `tokens`, True for the rest."""
+    keep = [True] * len(tokens)
+    for phrase in phrases:
+        n = len(phrase)
         for i in range(len(tokens) - n + 1):
-            if tuple(tokens[i:i + n]) == place:
+            if tuple(tokens[i:i + n]) == phrase:
                 keep[i:i + n] = [False] * n
     return keep

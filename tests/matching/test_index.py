@@ -1,5 +1,7 @@
 import datetime as dt
 
+import pytest
+
 from bot.catalogue.schema import Procedure
 from bot.matching.index import SearchIndex
 from bot.matching.normalize import Synonyms
@@ -66,24 +68,25 @@ def test_accent_free_vietnamese_with_that_is_not_english():
     assert INDEX.parse("how do I get a passport").english
 
 
-def test_a_word_only_the_specialisation_names_decides_between_siblings():
-    index = SearchIndex([
-        proc("the-chap", "Đăng ký thế chấp quyền sử dụng đất", ["thế chấp sổ đỏ vay ngân hàng"]),
-        proc("xoa-the-chap", "Xóa đăng ký thế chấp quyền sử dụng đất"),
-    ], Synonyms({}))
-    assert index.search("xoa the chap so do vay ngan hang")[1][0].proc.id == "xoa-the-chap"
-    assert index.search("the chap so do vay ngan hang")[1][0].proc.id == "the-chap"
-
-
 def test_words_typed_without_a_space_are_split():
     index = SearchIndex([proc("cong-ty", "Thành lập công ty"), proc("khai-sinh", "Đăng ký khai sinh")], Synonyms({}))
     assert index.parse("thành lập côngty").tokens == ["thanh", "lap", "cong", "ty"]
     assert index.parse("dangky khaisinh").tokens == ["dang", "ky", "khai", "sinh"]
 
 
-def test_siblings_a_word_apart_follow_the_word_said():
-    index = SearchIndex([
-        proc("tam-tru", "Đăng ký tạm trú", ["đăng ký tạm trú trực tuyến có rẻ hơn nộp trực tiếp không"]),
-        proc("thuong-tru", "Đăng ký thường trú"),
-    ], Synonyms({}))
-    assert index.search("đăng ký thường trú nộp trực tuyến có rẻ hơn nộp trực tiếp không")[1][0].proc.id == "thuong-tru"
+SIBLINGS = [
+    proc("the-chap", "Đăng ký thế chấp quyền sử dụng đất", ["thế chấp sổ đỏ vay ngân hàng"]),
+    proc("xoa-the-chap", "Xóa đăng ký thế chấp quyền sử dụng đất"),
+    proc("tam-tru", "Đăng ký tạm trú", ["đăng ký tạm trú trực tuyến có rẻ hơn nộp trực tiếp không"]),
+    proc("thuong-tru", "Đăng ký thường trú"),
+]
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("xoa the chap so do vay ngan hang", "xoa-the-chap"),  # the word only the specialisation names
+    ("the chap so do vay ngan hang", "the-chap"),
+    ("đăng ký thường trú nộp trực tuyến có rẻ hơn nộp trực tiếp không", "thuong-tru"),  # a word apart
+])
+def test_siblings_follow_the_word_said(question, expected):
+    index = SearchIndex(SIBLINGS, Synonyms({}))
+    assert index.search(question)[1][0].proc.id == expected
