@@ -33,13 +33,13 @@ ANCHORED_ANSWER_MIN = 0.42
 ANCHORED_CHOICE_MIN = 0.33
 FAQ_MIN = 80.0  # similarity of the question to a staff FAQ phrasing to answer that FAQ first
 FAQ_STRONG = 0.7  # a "did you mean" whose one candidate has a FAQ entry fitting this well is answered
+FAQ_CLEAR = 0.55  # ... or fitting well and far better than the others' entries
 # Showing entries once the procedure is settled: a precision-leaning fit (F-beta), up to two entries
 # when the second fits nearly as well (measured on eval/specific_questions.json).
 FAQ_BETA = 0.4
 FAQ_SHOW = 0.3
 FAQ_SECOND_GAP = 0.1
 FAQ_SHOWN = 2
-FAQ_CLEAR = 0.55  # ... or fitting well and far better than the others' entries
 
 
 @dataclass
