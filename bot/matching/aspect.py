@@ -23,6 +23,8 @@ _CUES: dict[str, tuple[str, ...]] = {
         "ho so gom nhung gi", "can gi", "gom nhung gi", "nhung giay to", "documents", "document", "papers",
         "paperwork", "what do i need", "required documents", "what to bring", "mau to khai", "tai lieu gi",
         "tai lieu nao", "can them gi", "nop them gi", "giay gi", "ban goc", "nop ban chinh", "ban chinh hay ban sao",
+        # "có cần (nộp) giấy khám sức khỏe không": a paper asked about by name
+        r"re:(?:can|phai) (?:nop |mang |co |lam |xin )?(?:giay|ban sao|ban chinh|phieu)\b(?! phep)",
     ),
     "steps": (
         "lam the nao", "the nao", "nhu the nao", "lam sao", "cac buoc", "quy trinh", "trinh tu", "thu tuc ra sao",
