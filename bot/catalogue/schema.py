@@ -184,6 +184,9 @@ class NotServed(_Strict):
     words: list[str]  # phrases that name the subject, matched like synonyms (folded, accents checked)
     where: str
     where_en: str
+    # Strong: the words alone settle it, even beside a procedure's name ("thi bằng lái xe máy" names
+    # the licence card, but a first driving test is not an exchange).
+    strong: bool = False
 
     @field_validator("topic", "topic_en", "where", "where_en")
     @classmethod

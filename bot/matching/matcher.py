@@ -106,7 +106,7 @@ class Matcher:
                                                         curated.anchor_min))
         found = self.topics.find(q.tokens, q.acc_tokens)
         topic = found[0] if found else None
-        if (found and first.kind != "none" and first.hits[0].anchor < curated.anchor_min
+        if (found and first.kind != "none" and (found[0].strong or first.hits[0].anchor < curated.anchor_min)
                 and f" {found[1]} " not in self._card_text(first.hits[0].proc)):
             # "xin visa", "sang tên xe": a subject served elsewhere, and no procedure of ours named.
             first = Match(question, "none", aspect, first.hits)

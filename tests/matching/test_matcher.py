@@ -71,3 +71,9 @@ def test_a_subject_served_elsewhere_gets_where_to_go(matcher):
     assert m.kind == "none" and m.not_served is not None and m.not_served.topic.startswith("Thị thực")
     # Naming one of our procedures outweighs the subject word.
     assert matcher.match("đăng ký kết hôn để xin visa cho vợ").kind != "none"
+
+
+def test_a_strong_subject_settles_it_even_beside_a_procedure_name(matcher):
+    # The sample has no licence card; the criminal-record card's name is said, the subject decides.
+    m = matcher.match("thi bằng lái có cần lý lịch tư pháp không")
+    assert m.kind == "none" and m.not_served is not None and m.not_served.strong
