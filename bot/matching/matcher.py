@@ -54,10 +54,6 @@ class Match:
     not_served: NotServed | None = None  # a subject served elsewhere, and where
 
     @property
-    def faq(self) -> Faq | None:
-        return self.faqs[0] if self.faqs else None
-
-    @property
     def best(self) -> Procedure | None:
         return self.hits[0].proc if self.hits and self.kind != "none" else None
 

@@ -37,7 +37,7 @@ def test_aspect_and_faq(matcher):
     m = matcher.match("lệ phí đăng ký kết hôn bao nhiêu")
     assert (m.kind, m.aspect, m.hits[0].proc.id) == ("answer", "fees", "dang-ky-ket-hon")
     m = matcher.match("bao lâu phải làm khai sinh")
-    assert m.faq is not None and "60 ngày" in m.faq.a
+    assert m.faqs and "60 ngày" in m.faqs[0].a
 
 
 @pytest.mark.parametrize("question, aspect", [

@@ -18,13 +18,19 @@ def run(args, kb, data, stdin=""):
                           cwd=str(data.parent), timeout=120)
 
 
-def test_review_lists_unanswered_without_phone_numbers(kb_dir, tmp_path):
+def chat_then(command, chat, kb_dir, tmp_path):
+    """Questions asked in the terminal chat, then a staff command writing its file: the file's text."""
     data = tmp_path / "data"
-    run(["chat"], kb_dir, data, stdin="thời tiết hôm nay gọi 0912345678\nđăng ký kết hôn\nthời tiết hôm nay gọi 0912345678\n")
-    out = tmp_path / "review.yaml"
-    done = run(["review", "--out", str(out)], kb_dir, data)
+    run(["chat"], kb_dir, data, stdin=chat)
+    out = tmp_path / f"{command}.out"
+    done = run([command, "--out", str(out)], kb_dir, data)
     assert done.returncode == 0, done.stderr
-    text = out.read_text(encoding="utf-8")
+    return out.read_text(encoding="utf-8")
+
+
+def test_review_lists_unanswered_without_phone_numbers(kb_dir, tmp_path):
+    text = chat_then("review", "thời tiết hôm nay gọi 0912345678\nđăng ký kết hôn\nthời tiết hôm nay gọi 0912345678\n",
+                     kb_dir, tmp_path)
     assert "0912345678" not in text
     entries = yaml.safe_load(text)
     questions = [q for e in entries for q in e["questions"]]
@@ -33,12 +39,7 @@ def test_review_lists_unanswered_without_phone_numbers(kb_dir, tmp_path):
 
 
 def test_report_is_a_self_contained_page_with_charts(kb_dir, tmp_path):
-    data = tmp_path / "data"
-    run(["chat"], kb_dir, data, stdin="đăng ký kết hôn\nkhai sinh\ngiá vàng hôm nay\n")
-    out = tmp_path / "report.html"
-    done = run(["report", "--out", str(out)], kb_dir, data)
-    assert done.returncode == 0, done.stderr
-    page = out.read_text(encoding="utf-8")
+    page = chat_then("report", "đăng ký kết hôn\nkhai sinh\ngiá vàng hôm nay\n", kb_dir, tmp_path)
     assert page.count("<svg") >= 4
     assert 'src="http' not in page and 'href="http' not in page and "<link" not in page  # nothing to fetch
     assert "<script" not in page

@@ -14,6 +14,15 @@ def wait_messages(api, chat_id, n):
                     [c for c in api.sent_to(chat_id) if c.method == "sendMessage"])
 
 
+def first_reply(run_bot, chat_id, text):
+    """Send one message to the running bot; the first message it sends back, and the fake API."""
+    def scenario(api):
+        api.send_text(chat_id, text)
+        return wait_messages(api, chat_id, 1)[-1]
+
+    return run_bot(scenario)
+
+
 def buttons(message):
     return [b for row in (message.get("reply_markup") or {}).get("inline_keyboard", []) for b in row]
 
@@ -31,11 +40,7 @@ def test_start_menu_and_commands_registered(run_bot):
 
 
 def test_accent_free_question_gets_card_with_filing_link(run_bot):
-    def scenario(api):
-        api.send_text(2, "lam giay khai sinh cho con")
-        return wait_messages(api, 2, 1)[-1]
-
-    sent, _ = run_bot(scenario)
+    sent, _ = first_reply(run_bot, 2, "lam giay khai sinh cho con")
     assert "Đăng ký khai sinh" in sent.message["text"]
     urls = [b["url"] for b in buttons(sent.message) if "url" in b]
     assert any(u.startswith("https://dichvucong.gov.vn") for u in urls)
@@ -56,32 +61,20 @@ def test_card_buttons_edit_in_place(run_bot):
 
 
 def test_fee_question_shows_fee(run_bot):
-    def scenario(api):
-        api.send_text(4, "lệ phí đăng ký kết hôn bao nhiêu")
-        return wait_messages(api, 4, 1)[-1]
-
-    sent, _ = run_bot(scenario)
+    sent, _ = first_reply(run_bot, 4, "lệ phí đăng ký kết hôn bao nhiêu")
     text = sent.message["text"]
     assert "Lệ phí" in text and "Miễn" in text
     assert text.index("Lệ phí") < text.index("Cơ quan")  # the card leads with what was asked
 
 
 def test_out_of_scope_points_to_hotline(run_bot):
-    def scenario(api):
-        api.send_text(5, "thời tiết hôm nay thế nào")
-        return wait_messages(api, 5, 1)[-1]
-
-    sent, _ = run_bot(scenario)
+    sent, _ = first_reply(run_bot, 5, "thời tiết hôm nay thế nào")
     assert "1022" in sent.message["text"]
     assert any(b.get("callback_data", "").startswith("g|") for b in buttons(sent.message))
 
 
 def test_deep_link_opens_card(run_bot):
-    def scenario(api):
-        api.send_text(6, "/start dang-ky-ket-hon")
-        return wait_messages(api, 6, 1)[-1]
-
-    sent, _ = run_bot(scenario)
+    sent, _ = first_reply(run_bot, 6, "/start dang-ky-ket-hon")
     assert sent.message["text"].startswith("<b>Đăng ký kết hôn</b>")
 
 
