@@ -142,19 +142,31 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+NATIONAL_FILES = "../shared/data/national"
+
+
 def cmd_kb_import(args: argparse.Namespace) -> int:
     from bot.catalogue.importer import ImportFormatError, run_import
-    from bot.catalogue.loader import load_groups
+    from bot.catalogue.loader import load_group_fields, load_groups
 
     problems: list = []
-    groups = {g.id for g in load_groups(_knowledge(args), problems)}
+    root = _knowledge(args)
+    groups = {g.id for g in load_groups(root, problems)}
+    field_groups = load_group_fields(root, groups, problems)
     if problems or not groups:
         for p in problems:
             print(p, file=sys.stderr)
         print("cannot read the groups of the knowledge folder", file=sys.stderr)
         return 1
+    files = [Path(f) for f in args.files] or sorted(
+        p for p in Path(NATIONAL_FILES).glob("*") if p.suffix in (".jsonl", ".csv"))
+    if not files:
+        print(f"no official files given and none in {NATIONAL_FILES}", file=sys.stderr)
+        return 1
+    fmt = "yaml" if args.yaml else "jsonl"
+    out = Path(args.out) if args.out else root / ("imported" if args.yaml else "national")
     try:
-        report = run_import([Path(f) for f in args.files], Path(args.out), groups)
+        report = run_import(files, out, groups, output=fmt, field_groups=field_groups)
     except ImportFormatError as exc:
         print(f"import failed: {exc}", file=sys.stderr)
         return 1
@@ -206,9 +218,12 @@ def build_parser() -> argparse.ArgumentParser:
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     check = kb_sub.add_parser("check", parents=[common], help="validate the YAML catalogue")
     check.set_defaults(func=cmd_kb_check)
-    imp = kb_sub.add_parser("import", parents=[common], help="official records -> catalogue YAML")
-    imp.add_argument("files", nargs="+", metavar="FILE")
-    imp.add_argument("--out", required=True, metavar="DIR", help="e.g. knowledge/imported")
+    imp = kb_sub.add_parser("import", parents=[common],
+                            help="official records -> the shipped national catalogue (KNOWLEDGE/national/*.jsonl)")
+    imp.add_argument("files", nargs="*", metavar="FILE", help=f"official files (default: every file in {NATIONAL_FILES})")
+    imp.add_argument("--out", metavar="DIR", help="default: KNOWLEDGE/national (KNOWLEDGE/imported with --yaml)")
+    imp.add_argument("--yaml", action="store_true",
+                     help="write every record, one YAML file per source file and group, for staff to read and curate")
     imp.set_defaults(func=cmd_kb_import)
     return parser
 

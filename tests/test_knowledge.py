@@ -51,3 +51,13 @@ def test_no_invented_amounts_without_a_source(catalogue):
         for fee in p.fees:
             if fee.amount_vnd is None:
                 assert fee.note, f"{p.id}: a fee without amount must say why"
+
+
+def test_the_national_catalogue_is_shipped_and_browsable(catalogue):
+    """A fresh clone serves the national records that apply in HCMC, in groups none of which is a dump."""
+    imported = [p for p in catalogue.procedures if not p.is_curated]
+    assert len(imported) > 4000
+    assert all(p.province is None for p in imported)
+    group, share = catalogue.largest_group()
+    assert share <= 0.25, f"{group} holds {share:.0%} of the served catalogue"
+    assert {p.group for p in catalogue.procedures} <= {g.id for g in catalogue.groups}

@@ -141,6 +141,7 @@ class ImportReport:
     name_only: int = 0
     province_specific: int = 0
     abolished: int = 0
+    internal: int = 0  # procedures between state bodies: not for citizens or businesses
     invalid: int = 0
     duplicates: int = 0
     groups: Counter[str] = field(default_factory=Counter)
@@ -157,7 +158,7 @@ class ImportReport:
         return (f"imported {self.total} records from {len(self.files)} file(s) into {self.out_dir}: "
                 f"{self.full} full, {self.name_only} name-only, of which {self.province_specific} specific to "
                 f"another province (kept for the record, not served); skipped {self.abolished} abolished, "
-                f"{self.invalid} invalid; "
+                f"{self.internal} internal, {self.invalid} invalid; "
                 f"merged {self.duplicates} duplicate(s); groups: {groups or 'none'}")
 
     def details(self) -> list[str]:
@@ -218,9 +219,14 @@ def _strip_bullet(text: str) -> str:
 # --- groups and provinces ---------------------------------------------------------------------
 
 
-def group_for(field_text: str | None, name: str | None, group_ids: set[str]) -> str:
-    """The group of a record from its field of activity (the name only when there is no field)."""
+def group_for(field_text: str | None, name: str | None, group_ids: set[str],
+              field_groups: dict[str, str] | None = None) -> str:
+    """The group of a record from its field of activity: staff's table (`knowledge/group_fields.yaml`)
+    first, then keyword rules, the name only when there is no field."""
     folded = fold(field_text or "")
+    for part in (folded, *(p.strip() for p in folded.split(";"))):
+        if field_groups and part in field_groups and field_groups[part] in group_ids:
+            return field_groups[part]
     if folded in {gid.replace("-", " ") for gid in group_ids}:  # the field may be the group: "kinh tế"
         return folded.replace(" ", "-")
     for gid, field_keywords, _ in GROUP_KEYWORDS:
@@ -832,6 +838,7 @@ class _Context:
     kept: Counter[str]
     comments: dict[str, list[str]] = field(default_factory=dict)  # code -> YAML comments above it
     province: str | None = None  # set by a converter when the record is specific to another province
+    field_groups: dict[str, str] = field(default_factory=dict)  # folded field of activity -> group
 
 
 def _https(url: Any) -> str | None:
@@ -846,7 +853,7 @@ def _base(code: Any, name: Any, group_field: str | None, ctx: _Context) -> dict[
     clean = _clean_name(name)
     if not clean:
         raise _Skip("invalid", "no name")
-    group = group_for(group_field, clean, ctx.group_ids)
+    group = group_for(group_field, clean, ctx.group_ids, ctx.field_groups)
     if group not in ctx.group_ids:
         if FALLBACK_GROUP not in ctx.group_ids:
             raise _Skip("invalid", f"group {group!r} is not in groups.yaml")
@@ -893,6 +900,8 @@ def convert_raw(rec: dict[str, Any], ctx: _Context) -> dict[str, Any]:
         raise _Skip("abolished")
     data = _base(code, name, _line(rec.get("linh_vuc")), ctx)
     data["source"] = _https(rec.get("detail_url")) or PORTAL_BY_CODE.format(code)
+    _set(data, "field", _line(rec.get("linh_vuc")))
+    _set(data, "audience", _audience(rec.get("doi_tuong_thuc_hien")))
     _set_agency(data, agency, ctx)
     _set(data, "steps", split_steps(rec.get("trinh_tu_thuc_hien")))
     _set(data, "documents", parse_flat_documents(rec.get("thanh_phan_ho_so"), ctx.kept))
@@ -912,6 +921,8 @@ def convert_details(rec: dict[str, Any], ctx: _Context) -> dict[str, Any]:
     category = rec.get("category")
     field_text = _line(category.get("name")) if isinstance(category, dict) else _line(category)
     data = _base(rec.get("code"), rec.get("name"), field_text, ctx)
+    _set(data, "field", field_text)
+    _set(data, "audience", _audience(rec.get("subject_types")))
     src = rec.get("source") if isinstance(rec.get("source"), dict) else {}
     source_id = _line(rec.get("source_id"))
     data["source"] = (_https(src.get("url")) or _https(rec.get("url"))
@@ -1003,7 +1014,12 @@ def convert_catalog(rec: dict[str, Any], ctx: _Context) -> dict[str, Any]:
         raise _Skip("abolished")
     categories = rec.get("categories")
     field_text = "; ".join(str(c) for c in categories) if isinstance(categories, list) else _line(categories)
+    if str(rec.get("type") or "").upper() == "STANDARD_INTERNAL":
+        raise _Skip("internal", "a procedure between state bodies, not filed by citizens or businesses")
     data = _base(code, name, field_text, ctx)
+    _set(data, "field", field_text)
+    _set(data, "audience", _audience(rec.get("formalityTargetType")))
+    _set(data, "agency", "; ".join(str(d).strip() for d in rec.get("departments") or [] if str(d).strip()) or None)
     rid = _line(rec.get("id"))
     source = PORTAL_DETAIL.format(rid) if rid and re.fullmatch(r"[0-9a-f-]{16,64}", rid) else None
     return _finish(data, source, ctx, _record_date(rec))
@@ -1017,6 +1033,8 @@ def convert_kp69(rec: dict[str, Any], ctx: _Context) -> dict[str, Any]:
         raise _Skip("abolished")
     data = _base(rec.get("Mã thủ tục"), name, _line(rec.get("Lĩnh vực")), ctx)
     data["source"] = _https(rec.get("url")) or PORTAL_BY_CODE.format(data["code"])
+    _set(data, "field", _line(rec.get("Lĩnh vực")))
+    _set(data, "audience", _audience(rec.get("Đối tượng thực hiện")))
     _set(data, "summary", _line(rec.get("Mô tả")))
     _set(data, "keywords", list(dict.fromkeys(
         k for k in (_line(x) for x in re.split(r"[,;]", _line(rec.get("Từ khóa")) or "")) if k)))
@@ -1069,6 +1087,18 @@ def convert_reference(rec: dict[str, Any], ctx: _Context) -> dict[str, Any]:
                 unverified.append(target)
     _set(data, "unverified", list(dict.fromkeys(unverified)))
     return _finish(data, data["source"], ctx, _record_date(rec))
+
+
+def _audience(value: Any) -> list[str]:
+    """Who files the procedure, as a short list ("Công dân Việt Nam", "Doanh nghiệp")."""
+    # Split at commas outside brackets: "Tổ chức (không bao gồm doanh nghiệp, HTX), Công dân Việt Nam".
+    items = value if isinstance(value, list) else re.split(r"[;,\n](?![^(]*\))", str(value or ""))
+    out = []
+    for item in items:
+        text = _line(item.get("name") if isinstance(item, dict) else item)
+        if text and len(text) <= 120:
+            out.append(text)
+    return list(dict.fromkeys(out))[:8]
 
 
 def _record_date(rec: dict[str, Any]) -> dt.date | None:
@@ -1182,8 +1212,12 @@ def _score(proc: Procedure) -> tuple[int, int, dt.date]:
     return proc.richness(), filled, proc.verified_on
 
 
-def run_import(files: list[Path], out_dir: Path, group_ids: set[str]) -> ImportReport:
-    """Import official record files into `out_dir/<file stem>/<group>.yaml`; see the module doc."""
+def run_import(files: list[Path], out_dir: Path, group_ids: set[str], output: str = "yaml",
+               field_groups: dict[str, str] | None = None) -> ImportReport:
+    """Import official record files into `out_dir/<file stem>/<group>.yaml` (`output="yaml"`, for staff to
+    read and curate), or the records served in HCMC, one per code, into `out_dir/<group>.jsonl`
+    (`output="jsonl"`: the national catalogue the project ships). `field_groups` maps a field of activity
+    (folded) to its group; see the module doc."""
     out_dir = Path(out_dir)
     report = ImportReport(out_dir=out_dir)
     sources = [(Path(f), *_read_records(Path(f))) for f in files]  # every format error before any write
@@ -1192,7 +1226,7 @@ def run_import(files: list[Path], out_dir: Path, group_ids: set[str]) -> ImportR
         stats = FileStats(path=path, format=fmt.name)
         report.files.append(stats)
         ctx = _Context(group_ids=set(group_ids), file_name=path.name, default_date=CAPTURE_DATES[fmt.name],
-                       kept=report.kept_as_text)
+                       kept=report.kept_as_text, field_groups=field_groups or {})
         for _line_no, rec in records:
             stats.total += 1
             try:
@@ -1223,15 +1257,29 @@ def run_import(files: list[Path], out_dir: Path, group_ids: set[str]) -> ImportR
                 report.duplicates += 1
                 if _score(proc) > _score(prev[0]):
                     prev[1].lost_to_duplicate += 1
-                    chosen[proc.code] = (proc, stats, comments + prev[2])
+                    chosen[proc.code] = (_fill_gaps(proc, prev[0]), stats, comments + prev[2])
                 else:
                     stats.lost_to_duplicate += 1
                     prev[2].extend(comments)
+                    chosen[proc.code] = (_fill_gaps(prev[0], proc), prev[1], prev[2])
                 continue
             chosen[proc.code] = (proc, stats, comments)
         report.total += stats.total
-    _write(report, chosen, out_dir)
+    if output == "jsonl":
+        _write_jsonl(report, chosen, out_dir)
+    else:
+        _write(report, chosen, out_dir)
     return report
+
+
+# What a richer record of a code may lack and a plainer one of the same code tells (the portal's list
+# names the field of activity and who files it; the detail page has the steps).
+_GAP_FIELDS = ("field", "audience", "agency", "summary", "keywords", "result")
+
+
+def _fill_gaps(winner: Procedure, other: Procedure) -> Procedure:
+    update = {k: getattr(other, k) for k in _GAP_FIELDS if not getattr(winner, k) and getattr(other, k)}
+    return winner.model_copy(update=update) if update else winner
 
 
 def _count_skip(report: ImportReport, stats: FileStats, skip: _Skip) -> None:
@@ -1241,6 +1289,8 @@ def _count_skip(report: ImportReport, stats: FileStats, skip: _Skip) -> None:
     elif skip.kind == "abolished":
         stats.abolished += 1
         report.abolished += 1
+    elif skip.kind == "internal":
+        report.internal += 1
     else:
         stats.invalid += 1
         report.invalid += 1
@@ -1293,6 +1343,32 @@ def _write(report: ImportReport, chosen: dict[str, tuple[Procedure, FileStats, l
         header = (f"{_GENERATED} from {records[0][0].imported_from}; a re-import overwrites this file.\n"
                   "# To curate a record, copy it into procedures/ and drop `imported_from` (curated cards win).\n")
         target.write_text(header + dump_records(records), encoding="utf-8")
+        report.written_files.append(target)
+
+
+def _write_jsonl(report: ImportReport, chosen: dict[str, tuple[Procedure, FileStats, list[str]]],
+                 out_dir: Path) -> None:
+    """One JSON object a line, sorted by code, one file per group: a changed record is a changed line."""
+    by_group: dict[str, list[Procedure]] = {}
+    for proc, stats, _ in chosen.values():
+        if proc.province:
+            continue  # another province's own procedure: never served here, so not shipped
+        stats.written += 1
+        report.groups[proc.group] += 1
+        if proc.is_name_only:
+            report.name_only += 1
+        else:
+            report.full += 1
+        by_group.setdefault(proc.group, []).append(proc)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("*.jsonl"):
+        old.unlink()
+    for group, procs in sorted(by_group.items()):
+        procs.sort(key=lambda p: tuple(int(x) for x in p.code.split(".")))
+        target = out_dir / f"{group}.jsonl"
+        lines = (json.dumps(p.model_dump(mode="json", exclude_defaults=True), ensure_ascii=False,
+                            separators=(",", ":")) for p in procs)
+        target.write_text("\n".join(lines) + "\n", encoding="utf-8")
         report.written_files.append(target)
 
 

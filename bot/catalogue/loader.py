@@ -7,6 +7,8 @@ traceback at them: it returns all problems at once, each pointing at the line of
 from __future__ import annotations
 
 import difflib
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,7 +57,19 @@ class Catalogue:
             counts[p.group] = counts.get(p.group, 0) + 1
         parts = ", ".join(f"{gid} {n}" for gid, n in counts.items())
         curated = sum(p.is_curated for p in self.procedures)
-        return f"{len(self.procedures)} procedures ({curated} curated): {parts}"
+        big, share = self.largest_group()
+        return (f"{len(self.procedures)} procedures ({curated} curated): {parts}; "
+                f"largest group {big} ({100 * share:.1f} %)")
+
+    def largest_group(self) -> tuple[str, float]:
+        """The group holding most procedures and its share: browsing is useless when one group holds all."""
+        counts: dict[str, int] = {}
+        for p in self.procedures:
+            counts[p.group] = counts.get(p.group, 0) + 1
+        if not counts:
+            return "-", 0.0
+        big = max(sorted(counts), key=counts.__getitem__)
+        return big, counts[big] / len(self.procedures)
 
 
 class CatalogueError(Exception):
@@ -261,13 +275,98 @@ def load_not_served(root: Path, problems: list[Problem]) -> list[NotServed]:
     return _load_list(path, root, NotServed, "subjects (topic, words, where)", problems) if path.exists() else []
 
 
-SPECIAL_FILES = ("groups.yaml", "synonyms.yaml", "not_served.yaml")
+def load_group_fields(root: Path, group_ids: set[str], problems: list[Problem]) -> dict[str, str]:
+    """`group_fields.yaml`: which group each field of activity of the official records belongs to
+    (read by `kb import`). Returns folded field -> group id."""
+    from .importer import fold
+
+    path = root / "group_fields.yaml"
+    if not path.exists():
+        return {}
+    tree = _read(path, root, problems)
+    if tree is None or tree.value is None:
+        return {}
+    if not isinstance(tree.value, list):
+        problems.append(Problem(tree.rel, 1, "expected a list of {group, fields}"))
+        return {}
+    out: dict[str, str] = {}
+    for i, item in enumerate(tree.value):
+        if not isinstance(item, dict) or set(item) != {"group", "fields"} or not isinstance(item["fields"], list):
+            problems.append(Problem(tree.rel, tree.line_of((i,)), "expected `group:` and a list of `fields:`"))
+            continue
+        group = item["group"]
+        if group not in group_ids:
+            close = difflib.get_close_matches(str(group), sorted(group_ids), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(Problem(tree.rel, tree.line_of((i, "group")), f"unknown group {group!r}{hint}"))
+            continue
+        for j, name in enumerate(item["fields"]):
+            key = fold(str(name)) if isinstance(name, str) else ""
+            if not key:
+                problems.append(Problem(tree.rel, tree.line_of((i, "fields", j)), "a field must be text"))
+            elif key in out and out[key] != group:
+                problems.append(Problem(tree.rel, tree.line_of((i, "fields", j)),
+                                        f"field {name!r} is already in group {out[key]!r}"))
+            else:
+                out[key] = group
+    return out
+
+
+SPECIAL_FILES = ("groups.yaml", "synonyms.yaml", "not_served.yaml", "group_fields.yaml")
 
 
 def procedure_files(root: Path) -> list[Path]:
-    files = [p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
+    files = [p for p in root.rglob("*") if p.suffix in (".yaml", ".yml", ".jsonl") and p.is_file()]
     skip = {root / name for name in SPECIAL_FILES}
     return sorted(p for p in files if p not in skip and not p.name.startswith("."))
+
+
+class _JsonLines:
+    """A JSON-lines file seen like a YAML tree: record i is on line i + 1."""
+
+    def __init__(self, rel: str):
+        self.rel = rel
+
+    def line_of(self, path: Path_) -> int:
+        return path[0] + 1 if path else 1
+
+
+def _records(path: Path, root: Path, problems: list[Problem]) -> Iterator[tuple[Procedure, Any, Path_]]:
+    """Every valid procedure of a file with where it is; problems are collected, never raised."""
+    if path.suffix == ".jsonl":
+        rel = _rel(path, root)
+        tree = _JsonLines(rel)
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(rel, 1, f"cannot read: {exc}"))
+            return
+        for i, text in enumerate(lines):
+            if not text.strip():
+                continue
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                problems.append(Problem(rel, i + 1, f"not a JSON object: {exc.msg}"))
+                continue
+            if not isinstance(data, dict):
+                problems.append(Problem(rel, i + 1, "expected a JSON object (one procedure a line)"))
+                continue
+            try:
+                yield Procedure.model_validate(data), tree, (i,)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    problems.append(Problem(rel, i + 1, _describe(err, Procedure)))
+        return
+    yaml_tree = _read(path, root, problems)
+    if yaml_tree is None or yaml_tree.value is None:
+        return
+    records = yaml_tree.value if isinstance(yaml_tree.value, list) else [yaml_tree.value]
+    for i, data in enumerate(records):
+        where: Path_ = (i,) if isinstance(yaml_tree.value, list) else ()
+        proc = _validate(Procedure, data, yaml_tree, where, problems)
+        if proc is not None:
+            yield proc, yaml_tree, where
 
 
 def load_catalogue(root: Path | str) -> tuple[Catalogue | None, list[Problem]]:
@@ -284,17 +383,9 @@ def load_catalogue(root: Path | str) -> tuple[Catalogue | None, list[Problem]]:
     chosen: dict[str, tuple[Procedure, str, int]] = {}
     curated_codes: dict[str, tuple[str, str, int]] = {}
     imported: dict[str, tuple[Procedure, str, int]] = {}
+    load_group_fields(root, group_ids, problems)  # validated here; used by `kb import`
     for path in procedure_files(root):
-        tree = _read(path, root, problems)
-        if tree is None or tree.value is None:
-            continue
-        records = tree.value if isinstance(tree.value, list) else [tree.value]
-        base: Path_ = ()
-        for i, data in enumerate(records):
-            where = (i,) if isinstance(tree.value, list) else base
-            proc = _validate(Procedure, data, tree, where, problems)
-            if proc is None:
-                continue
+        for proc, tree, where in _records(path, root, problems):
             line = tree.line_of(where)
             if proc.group not in group_ids:
                 close = difflib.get_close_matches(proc.group, sorted(group_ids), n=1)

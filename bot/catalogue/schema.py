@@ -113,6 +113,8 @@ class Procedure(_Strict):
     unverified: list[str] = []
     faq: list[Faq] = []
     en: English | None = None
+    field: str | None = None  # field of activity (lĩnh vực) as the official record names it
+    audience: list[str] = []  # who files it, as the official record says (citizens, enterprises...)
     imported_from: str | None = None  # set by `kb import`; curated records win over these
     province: str | None = None  # another province's own procedure: validated, kept, never served
 
@@ -157,7 +159,8 @@ class Procedure(_Strict):
 
     @property
     def is_name_only(self) -> bool:
-        return not (self.steps or self.documents or self.fees or self.agency or self.summary)
+        # The agency alone (the portal's list names it) is no guide to filing.
+        return not (self.steps or self.documents or self.fees or self.summary)
 
     @property
     def is_curated(self) -> bool:

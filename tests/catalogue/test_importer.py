@@ -67,8 +67,8 @@ def load_ok(kb: Path):
 EXPECTED = [
     (RAW, "raw", 10, 9, 0, 1),  # 1.014208: the crawled page shows procedure 1.014023
     (DETAILS, "details", 7, 7, 1, 0),  # 1.115336: promulgated by UBND tỉnh Gia Lai (kept, not served)
-    (CATALOG, "catalog", 9, 8, 3, 0),  # 2 SPECIFIC to Huế + 1 internal of Lào Cai kept, not served; HCMC's
-    # SPECIFIC one is served; "1.014955-Xoa" (deleted from the national list) counts as abolished
+    (CATALOG, "catalog", 9, 7, 2, 0),  # 2 SPECIFIC to Huế kept, not served; the internal one (between
+    # state bodies, Lào Cai) is skipped; HCMC's SPECIFIC one is served; "1.014955-Xoa" counts as abolished
     (KP69_YT, "kp69", 5, 5, 0, 0),
     (KP69_CT, "kp69", 5, 5, 0, 0),
     (REFERENCE, "reference", 4, 4, 0, 0),
@@ -99,19 +99,21 @@ def test_each_format_imports_and_loads(kb: Path, path, fmt, total, written, prov
 def test_all_files_together_merge_duplicates(kb: Path):
     report = run_import(ALL, kb / "imported", GROUP_IDS)
     assert report.total == 40
-    assert report.province_specific == 4 and report.invalid == 1 and report.abolished == 1
+    assert report.province_specific == 3 and report.invalid == 1 and report.abolished == 1
+    assert report.internal == 1
     # 1.001193 (details, catalog, reference), 1.000080 (raw, details), 2.001610 (details, catalog),
     # 1.014199 (catalog, reference), 2.000190 (kp69, reference), 1.008435 (kp69, reference)
     assert report.duplicates == 7
-    assert report.written == 31
+    assert report.written == 30
     cat = load_ok(kb)
-    assert len(cat.procedures) == 27 and cat.other_province == 4
+    assert len(cat.procedures) == 27 and cat.other_province == 3
     # the richer record wins: the structured details record, not the name-only catalogue line
     assert cat.by_code["1.001193"].imported_from == "dichvucong_details.jsonl"
     assert cat.by_code["1.014199"].imported_from == "reference_table.csv"
     line = report.summary()
     assert line.startswith(f"imported 40 records from 6 file(s) into {kb / 'imported'}: ")
-    assert "26 full, 5 name-only, of which 4 specific to another province" in line and "1 abolished" in line
+    assert "25 full, 5 name-only, of which 3 specific to another province" in line and "1 abolished" in line
+    assert "1 internal" in line
     assert "1 invalid" in line and "merged 7 duplicate(s)" in line and "groups: " in line
     assert "\n" not in line
 
@@ -225,14 +227,15 @@ def test_details_record_fees_times_and_groups(kb: Path):
 def test_catalog_records_are_name_only(kb: Path):
     report = run_import([CATALOG], kb / "imported", GROUP_IDS)
     recs = imported(kb / "imported")
-    assert set(recs) == {"1.014036", "1.001210", "1.014199", "2.001610", "1.001193", "3.000616", "1.013294",
-                         "6.006726"}
+    assert set(recs) == {"1.014036", "1.001210", "1.014199", "2.001610", "1.001193", "3.000616", "1.013294"}
     for code, rec in recs.items():
-        keys = ["id", "code", "name", "group", "source", "verified_on", "imported_from"]
-        assert list(rec) == (keys + ["province"] if code in {"3.000616", "1.013294", "6.006726"} else keys)
+        # the portal's list names the field of activity, who files and the agency: no steps, documents, fees
+        assert not {"steps", "documents", "fees"} & set(rec)
+        assert {"id", "code", "name", "group", "source", "verified_on", "imported_from"} <= set(rec)
+        assert ("province" in rec) == (code in {"3.000616", "1.013294"})
     assert recs["1.014036"]["source"] == "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/019dbd4d-78d5-7307-8a51-23ce55bbf908"
     assert recs["1.001210"]["group"] == "ho-tich"
-    assert report.name_only == 8 and report.full == 0 and report.province_specific == 3
+    assert report.name_only == 7 and report.full == 0 and report.province_specific == 2 and report.internal == 1
 
 
 def test_kp69_records(kb: Path):
@@ -367,3 +370,59 @@ def test_bad_lines_are_counted_not_fatal(kb: Path, tmp_path: Path):
     report = run_import([mixed], kb / "imported", GROUP_IDS)
     assert (report.total, report.written, report.invalid) == (3, 1, 2)
     load_ok(kb)
+
+
+def test_national_jsonl_is_what_hcmc_is_served(kb: Path):
+    """The shipped form: one record a line, one code once, sorted, no other province's own procedures."""
+    shutil.copy(ROOT / "knowledge" / "group_fields.yaml", kb / "group_fields.yaml")
+    from bot.catalogue.loader import Problem, load_group_fields
+
+    problems: list[Problem] = []
+    fields = load_group_fields(kb, GROUP_IDS, problems)
+    assert problems == [] and fields["ho tich"] == "ho-tich"
+    report = run_import(ALL, kb / "national", GROUP_IDS, output="jsonl", field_groups=fields)
+    files = sorted((kb / "national").glob("*.jsonl"))
+    assert files and not list((kb / "national").rglob("*.yaml"))
+    codes = []
+    for f in files:
+        lines = f.read_text(encoding="utf-8").splitlines()
+        recs = [json.loads(line) for line in lines]
+        assert all(r["group"] == f.stem and "province" not in r for r in recs)
+        keys = [tuple(int(x) for x in r["code"].split(".")) for r in recs]
+        assert keys == sorted(keys)
+        codes += [r["code"] for r in recs]
+    assert len(codes) == len(set(codes)) == report.written
+    cat = load_ok(kb)
+    assert len(cat.procedures) == report.written
+    # the portal's list tells the field and who files; the detail page the steps: the merge keeps both
+    khai_sinh = cat.by_code["1.001193"]
+    assert khai_sinh.steps and khai_sinh.field
+
+
+def test_jsonl_errors_point_at_their_line(kb: Path):
+    folder = kb / "national"
+    folder.mkdir()
+    good = {"id": "tthc-1-001193", "code": "1.001193", "name": "Đăng ký khai sinh", "group": "ho-tich",
+            "source": "https://dichvucong.gov.vn/x", "verified_on": "2026-07-01", "imported_from": "x.jsonl"}
+    lines = [json.dumps(good), "{not json", json.dumps({**good, "code": "1.2", "id": "tthc-b"}),
+             json.dumps({**good, "fess": 1, "id": "tthc-c", "code": "1.001194"})]
+    (folder / "ho-tich.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cat, problems = load_catalogue(kb)
+    assert cat is None
+    shown = [str(p) for p in problems]
+    assert any(s.startswith("knowledge/national/ho-tich.jsonl:2: not a JSON object") for s in shown)
+    assert any(s.startswith("knowledge/national/ho-tich.jsonl:3: code:") for s in shown)
+    assert any(s.startswith("knowledge/national/ho-tich.jsonl:4: unknown field 'fess'") for s in shown)
+
+
+def test_group_fields_errors(kb: Path):
+    from bot.catalogue.loader import Problem, load_group_fields
+
+    (kb / "group_fields.yaml").write_text(
+        "- group: ho-tich\n  fields: [Hộ tịch]\n- group: ho-tic\n  fields: [Quốc tịch]\n"
+        "- group: cu-tru\n  fields: [Hộ tịch]\n", encoding="utf-8")
+    problems: list[Problem] = []
+    load_group_fields(kb, GROUP_IDS, problems)
+    shown = [str(p) for p in problems]
+    assert "knowledge/group_fields.yaml:3: unknown group 'ho-tic' (did you mean 'ho-tich'?)" in shown
+    assert "knowledge/group_fields.yaml:6: field 'Hộ tịch' is already in group 'ho-tich'" in shown
