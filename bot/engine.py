@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot import build_cache
 from bot.catalogue import Catalogue, CatalogueError, Problem, load_catalogue
 from bot.dialogue import Dialogue
 from bot.matching import Matcher
@@ -27,10 +28,18 @@ class Loaded:
 
 
 def build(root: Path, settings: Settings) -> Loaded:
-    catalogue, problems = load_catalogue(root)
-    if catalogue is None:
-        raise CatalogueError(problems)
-    matcher = Matcher(catalogue)
+    """Load and index the catalogue, from the cache when nothing it is built from has changed."""
+    key = build_cache.knowledge_key(root)
+    cache_dir = settings.data_dir / "cache"
+    cached = build_cache.load(cache_dir, key)
+    if cached is not None:
+        catalogue, matcher = cached
+    else:
+        catalogue, problems = load_catalogue(root)
+        if catalogue is None:
+            raise CatalogueError(problems)
+        matcher = Matcher(catalogue)
+        build_cache.store(cache_dir, key, (catalogue, matcher))
     return Loaded(catalogue, matcher, Dialogue(catalogue, matcher, settings), time.time())
 
 
