@@ -176,6 +176,29 @@ def cmd_kb_import(args: argparse.Namespace) -> int:
     return 0
 
 
+PORTAL_FAQ = "../shared/data/portal_faq/portal_faq.jsonl"
+
+
+def cmd_kb_portal(args: argparse.Namespace) -> int:
+    from bot.catalogue import load_catalogue
+    from bot.catalogue.loader import PHRASINGS_FILE
+    from bot.catalogue.portal import build_portal_files
+
+    root = _knowledge(args)
+    cat, problems = load_catalogue(root)
+    if cat is None:
+        print("\n".join(map(str, problems)), file=sys.stderr)
+        return 1
+    source = Path(args.file)
+    if not source.exists():
+        print(f"not found: {source}", file=sys.stderr)
+        return 1
+    kept, held = build_portal_files(source, cat, root / PHRASINGS_FILE, Path(args.eval_out))
+    print(f"{kept} portal questions written as phrasings to {root / PHRASINGS_FILE}; "
+          f"{held} set aside for measuring in {args.eval_out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--knowledge", metavar="DIR", default=argparse.SUPPRESS, help="knowledge folder (default: $KNOWLEDGE_DIR or ./knowledge)")
@@ -225,6 +248,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--yaml", action="store_true",
                      help="write every record, one YAML file per source file and group, for staff to read and curate")
     imp.set_defaults(func=cmd_kb_import)
+    portal = kb_sub.add_parser("portal", parents=[common],
+                               help="real citizens' portal questions -> phrasings of today's records + a held-out set")
+    portal.add_argument("file", nargs="?", default=PORTAL_FAQ)
+    portal.add_argument("--eval-out", default="eval/portal_questions.tsv")
+    portal.set_defaults(func=cmd_kb_portal)
     return parser
 
 

@@ -1,7 +1,7 @@
 """`python -m bot eval`: top-1, top-3 and out-of-scope rejection, overall and per style, with misses.
 
-The file is a TSV with `question`, `expected` (comma-separated ids, `-` = out of scope) and an
-optional `style` column.
+The file is a TSV with `question`, `expected` (comma-separated card ids or national procedure codes,
+`-` = out of scope) and an optional `style` column.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ def evaluate(engine: Engine, path: Path, show_misses: bool = True) -> int:
         question, style = row["question"], (row.get("style") or "-").strip()
         expected = {x.strip() for x in row["expected"].split(",") if x.strip() and x.strip() != "-"}
         match = engine.current.matcher.match(question, top=3)
-        ids = [h.proc.id for h in match.hits]
+        # An expected answer is a card id or a national code (sets built from official records use codes).
+        ids = [h.proc.id if h.proc.id in expected else h.proc.code for h in match.hits]
         for key in ("all", style):
             s = stats[key]
             if expected:

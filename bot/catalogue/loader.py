@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .schema import Group, NotServed, Procedure
+from .schema import CODE_RE, Group, NotServed, Procedure
 
 Path_ = tuple[Any, ...]
 
@@ -38,6 +38,7 @@ class Catalogue:
     synonyms: dict[str, list[str]]
     not_served: list[NotServed] = field(default_factory=list)
     locations: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> (file, line)
+    phrasings: dict[str, list[str]] = field(default_factory=dict)  # code -> real citizens' questions
     shadowed: int = 0  # imported records hidden by a curated one of the same code
     other_province: int = 0  # records specific to another province: valid, not served
 
@@ -312,7 +313,34 @@ def load_group_fields(root: Path, group_ids: set[str], problems: list[Problem]) 
     return out
 
 
-SPECIAL_FILES = ("groups.yaml", "synonyms.yaml", "not_served.yaml", "group_fields.yaml")
+PHRASINGS_FILE = "portal_phrasings.jsonl"
+
+
+def load_phrasings(root: Path, problems: list[Problem]) -> dict[str, list[str]]:
+    """Real citizens' questions (the national portal's FAQ) as phrasings of the procedure each concerns:
+    code -> questions. Written by `kb portal`; every line keeps the portal question it comes from."""
+    path = root / PHRASINGS_FILE
+    if not path.exists():
+        return {}
+    rel = _rel(path, root)
+    out: dict[str, list[str]] = {}
+    for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not text.strip():
+            continue
+        try:
+            rec = json.loads(text)
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(rel, i, f"not a JSON object: {exc.msg}"))
+            continue
+        if (not isinstance(rec, dict) or set(rec) != {"code", "q", "url"} or not all(isinstance(v, str) for v in rec.values())
+                or not CODE_RE.match(rec["code"]) or not rec["q"].strip() or not rec["url"].startswith("https://")):
+            problems.append(Problem(rel, i, 'expected {"code": "1.001193", "q": "the question", "url": "https://..."}'))
+            continue
+        out.setdefault(rec["code"], []).append(rec["q"])
+    return out
+
+
+SPECIAL_FILES = ("groups.yaml", "synonyms.yaml", "not_served.yaml", "group_fields.yaml", PHRASINGS_FILE)
 
 
 def procedure_files(root: Path) -> list[Path]:
@@ -379,6 +407,7 @@ def load_catalogue(root: Path | str) -> tuple[Catalogue | None, list[Problem]]:
     group_ids = {g.id for g in groups}
     synonyms = load_synonyms(root, problems)
     not_served = load_not_served(root, problems)
+    phrasings = load_phrasings(root, problems)
 
     chosen: dict[str, tuple[Procedure, str, int]] = {}
     curated_codes: dict[str, tuple[str, str, int]] = {}
@@ -431,6 +460,7 @@ def load_catalogue(root: Path | str) -> tuple[Catalogue | None, list[Problem]]:
         groups=groups,
         synonyms=synonyms,
         not_served=not_served,
+        phrasings=phrasings,
         locations={pid: (rel, line) for pid, (_, rel, line) in chosen.items()},
         shadowed=shadowed,
         other_province=other_province,
