@@ -34,6 +34,8 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
     if cat.not_served:
         extra += f"; {len(cat.not_served)} subject(s) served elsewhere, {len(cat.synonyms)} synonym(s)"
     print(f"OK: {cat.summary_line()}{extra}")
+    if cat.official_orphans:
+        print(f"warning: {cat.official_orphans} official answers for codes not in the catalogue")
     return 0
 
 

@@ -38,6 +38,7 @@ class Catalogue:
     locations: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> (file, line)
     shadowed: int = 0  # imported records hidden by a curated one of the same code
     other_province: int = 0  # records specific to another province: valid, not served
+    official_orphans: int = 0  # official answers (official_answers/) whose code no procedure here has
 
     def __post_init__(self) -> None:
         self.by_id = {p.id: p for p in self.procedures}
@@ -267,7 +268,8 @@ SPECIAL_FILES = ("groups.yaml", "synonyms.yaml", "not_served.yaml")
 def procedure_files(root: Path) -> list[Path]:
     files = [p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
     skip = {root / name for name in SPECIAL_FILES}
-    return sorted(p for p in files if p not in skip and not p.name.startswith("."))
+    answers = root / "official_answers"  # entries of another shape: official_answers.py reads them
+    return sorted(p for p in files if p not in skip and not p.name.startswith(".") and answers not in p.parents)
 
 
 def load_catalogue(root: Path | str) -> tuple[Catalogue | None, list[Problem]]:
@@ -332,9 +334,13 @@ def load_catalogue(root: Path | str) -> tuple[Catalogue | None, list[Problem]]:
             continue
         chosen[proc.id] = (proc, rel, line)
 
+    from .official_answers import attach, load_official_answers
+
+    answers = load_official_answers(root, problems)
     if problems:
         return None, sorted(problems, key=lambda p: (p.path, p.line))
     procedures = [p for p, _, _ in chosen.values()]
+    official_orphans = attach(answers, procedures)
     cat = Catalogue(
         procedures=procedures,
         groups=groups,
@@ -343,6 +349,7 @@ def load_catalogue(root: Path | str) -> tuple[Catalogue | None, list[Problem]]:
         locations={pid: (rel, line) for pid, (_, rel, line) in chosen.items()},
         shadowed=shadowed,
         other_province=other_province,
+        official_orphans=official_orphans,
     )
     return cat, []
 
