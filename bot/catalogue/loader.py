@@ -262,7 +262,7 @@ def load_not_served(root: Path, problems: list[Problem]) -> list[NotServed]:
     return _load_list(path, root, NotServed, "subjects (topic, words, where)", problems) if path.exists() else []
 
 
-SPECIAL_FILES = ("groups.yaml", "synonyms.yaml", "not_served.yaml")
+SPECIAL_FILES = ("groups.yaml", "synonyms.yaml", "not_served.yaml", "replaced_instruments.yaml")  # last: watch.py
 
 
 def procedure_files(root: Path) -> list[Path]:
