@@ -20,8 +20,11 @@ def _knowledge(args: argparse.Namespace) -> Path:
 
 def cmd_kb_check(args: argparse.Namespace) -> int:
     from bot.catalogue import load_catalogue
+    from bot.catalogue.watch import watch_knowledge
 
     cat, problems = load_catalogue(_knowledge(args))
+    warnings, listed = watch_knowledge(_knowledge(args), cat)  # replaced_instruments.yaml
+    problems = [*problems, *listed]
     if problems:
         for p in problems:
             print(p)
@@ -34,6 +37,12 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
     if cat.not_served:
         extra += f"; {len(cat.not_served)} subject(s) served elsewhere, {len(cat.synonyms)} synonym(s)"
     print(f"OK: {cat.summary_line()}{extra}")
+    if cat.official_orphans:
+        print(f"warning: {cat.official_orphans} official answers for codes not in the catalogue")
+    for w in warnings:
+        print(w)
+    if warnings:
+        print(f"warning: {len(warnings)} line(s) cite a replaced legal instrument: re-check those cards")
     return 0
 
 
@@ -136,7 +145,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from bot.staff import report
 
     engine = _engine(args)
-    html = report.build(open_store(get_settings()), engine.catalogue, days=args.days)
+    html = report.build(open_store(get_settings()), engine.catalogue, days=args.days, knowledge=_knowledge(args))
     report.write(html, Path(args.out))
     print(f"wrote {args.out} ({len(html) // 1024} KB)")
     return 0

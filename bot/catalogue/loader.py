@@ -41,6 +41,7 @@ class Catalogue:
     phrasings: dict[str, list[str]] = field(default_factory=dict)  # code -> real citizens' questions
     shadowed: int = 0  # imported records hidden by a curated one of the same code
     other_province: int = 0  # records specific to another province: valid, not served
+    official_orphans: int = 0  # official answers (official_answers/) whose code no procedure here has
 
     def __post_init__(self) -> None:
         self.by_id = {p.id: p for p in self.procedures}
@@ -340,13 +341,15 @@ def load_phrasings(root: Path, problems: list[Problem]) -> dict[str, list[str]]:
     return out
 
 
-SPECIAL_FILES = ("groups.yaml", "synonyms.yaml", "not_served.yaml", "group_fields.yaml", PHRASINGS_FILE)
+SPECIAL_FILES = ("groups.yaml", "synonyms.yaml", "not_served.yaml", "group_fields.yaml", PHRASINGS_FILE,
+                 "replaced_instruments.yaml")  # the last one: see watch.py
 
 
 def procedure_files(root: Path) -> list[Path]:
     files = [p for p in root.rglob("*") if p.suffix in (".yaml", ".yml", ".jsonl") and p.is_file()]
     skip = {root / name for name in SPECIAL_FILES}
-    return sorted(p for p in files if p not in skip and not p.name.startswith("."))
+    answers = root / "official_answers"  # entries of another shape: official_answers.py reads them
+    return sorted(p for p in files if p not in skip and not p.name.startswith(".") and answers not in p.parents)
 
 
 class _JsonLines:
@@ -452,9 +455,13 @@ def load_catalogue(root: Path | str) -> tuple[Catalogue | None, list[Problem]]:
             continue
         chosen[proc.id] = (proc, rel, line)
 
+    from .official_answers import attach, load_official_answers
+
+    answers = load_official_answers(root, problems)
     if problems:
         return None, sorted(problems, key=lambda p: (p.path, p.line))
     procedures = [p for p, _, _ in chosen.values()]
+    official_orphans = attach(answers, procedures)
     cat = Catalogue(
         procedures=procedures,
         groups=groups,
@@ -464,6 +471,7 @@ def load_catalogue(root: Path | str) -> tuple[Catalogue | None, list[Problem]]:
         locations={pid: (rel, line) for pid, (_, rel, line) in chosen.items()},
         shadowed=shadowed,
         other_province=other_province,
+        official_orphans=official_orphans,
     )
     return cat, []
 

@@ -32,7 +32,7 @@ RESERVED_EVERY = 5  # a question whose id is a multiple of this is kept for meas
 SAME_NAME = 80  # token-set similarity of the portal's name and the record's name under the same code
 RENAMED = 92  # similarity for a record found by name alone (the code changed in 2025)
 # Words of any procedure name; what is left tells whether a question is about that procedure.
-_NAME_FILLER = frozenset("thu tuc cap dang ky giay chung nhan cho cua va doi voi tai trong ve viec the".split())
+_NAME_FILLER = frozenset(["thu", "tuc", "cap", "dang", "ky", "giay", "chung", "nhan", "cho", "cua", "va", "doi", "voi", "tai", "trong", "ve", "viec", "the"])
 
 
 def is_reserved(question_id: int) -> bool:

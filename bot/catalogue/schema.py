@@ -79,8 +79,15 @@ class Faq(_Strict):
     a: str
     source: str  # law and article, e.g. "Luật Hộ tịch 2014, Điều 15"
     a_en: str | None = None
+    url: str | None = None  # the official question this answers (portal page), shown under the answer
+    changed: str | None = None  # what was brought up to date against that official answer (staff note)
 
     _a = field_validator("a", "source")(_non_empty)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        return None if v is None else _https(v)
 
     @field_validator("q")
     @classmethod

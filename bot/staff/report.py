@@ -111,8 +111,14 @@ def _online_uptake(queries, catalogue: Catalogue):
     return _svg(fig), (100 * online / total if total else 0.0)
 
 
-def build(store: Store, catalogue: Catalogue, days: int = 30, now: dt.datetime | None = None) -> str:
+def build(store: Store, catalogue: Catalogue, days: int = 30, now: dt.datetime | None = None,
+          knowledge: Path | None = None) -> str:
+    from bot.catalogue.watch import freshness, watch_knowledge
+
     now = now or dt.datetime.now(dt.UTC)
+    # The age of each card's check, oldest first, and the lines citing a replaced instrument.
+    stale = freshness(catalogue, now.date())
+    replaced = watch_knowledge(knowledge, catalogue, now.date())[0] if knowledge else []
     since = now - dt.timedelta(days=days)
     queries = store.queries(since=since)
     feedback = store.feedback(since=since)
@@ -131,6 +137,7 @@ def build(store: Store, catalogue: Catalogue, days: int = 30, now: dt.datetime |
         charts=[("Câu hỏi mỗi ngày", _per_day(queries, days, now.date())), ("Theo nhóm", by_group_svg),
                 ("Đánh giá", feedback_svg), ("Nhu cầu có thể nộp trực tuyến", uptake_svg)],
         unanswered=unanswered, procedures=len(catalogue.procedures),
+        freshness=stale, replaced=replaced, watched=knowledge is not None,
     )
 
 
