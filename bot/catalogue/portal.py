@@ -30,6 +30,7 @@ from .loader import Catalogue
 PORTAL_FILE = Path("../shared/data/portal_faq/portal_faq.jsonl")
 RESERVED_EVERY = 5  # a question whose id is a multiple of this is kept for measuring only
 SAME_NAME = 80  # token-set similarity of the portal's name and the record's name under the same code
+NEAR_COPY = 90  # a phrasing this close (rapidfuzz ratio, folded) to a held-out question is left out
 RENAMED = 92  # similarity for a record found by name alone (the code changed in 2025)
 # Words of any procedure name; what is left tells whether a question is about that procedure.
 _NAME_FILLER = frozenset(["thu", "tuc", "cap", "dang", "ky", "giay", "chung", "nhan", "cho", "cua", "va", "doi", "voi", "tai", "trong", "ve", "viec", "the"])
@@ -98,6 +99,12 @@ def build_portal_files(path: Path, catalogue: Catalogue, phrasings_out: Path, ev
         (held if is_reserved(q.id) else phrasings).append(q)
     phrasings.sort(key=lambda q: q.id)
     held.sort(key=lambda q: q.id)
+    # The portal repeats templates ("Thời gian giải quyết thủ tục … là bao lâu?"): a phrasing nearly the
+    # same as a held-out question would answer it by having seen it.
+    if phrasings and held:
+        near = process.cdist([normalize(q.question) for q in phrasings], [normalize(q.question) for q in held],
+                             scorer=fuzz.ratio, workers=-1).max(axis=1)
+        phrasings = [q for q, score in zip(phrasings, near, strict=True) if score <= NEAR_COPY]
     phrasings_out.parent.mkdir(parents=True, exist_ok=True)
     with phrasings_out.open("w", encoding="utf-8") as f:
         for q in phrasings:  # the main link only: a question is one procedure's phrasing
