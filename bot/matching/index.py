@@ -254,13 +254,15 @@ class SearchIndex:
                 # Cue words of a phrasing ("thời hạn ... bao nhiêu ngày") say what is asked, not about
                 # what: they weigh in its mass as little as in a question.
                 content = set(_GENERIC.sub(" ", strip_cues(ph.text)).split())
-                ph.tw = {t: self.idf.get(t, self._max_idf) * (1.0 if t in content else CUE_WEIGHT) for t in ph.toks}
+                # Sorted: a sum over a set would change in its last digits with PYTHONHASHSEED.
+                ph.tw = {t: self.idf.get(t, self._max_idf) * (1.0 if t in content else CUE_WEIGHT)
+                         for t in sorted(ph.toks)}
                 ph.mass = sum(ph.tw.values())
         self._name_cache: dict[str, frozenset[str]] = {}
         self.curated_prior = np.array([0.15 if d.proc.is_curated else 0.0 for d in self.docs], dtype=np.float32)
         # Typo repair looks words up among catalogue words of similar length only.
         self._vocab_by_len: dict[int, list[str]] = {}
-        for tok in df:
+        for tok in sorted(df):  # sorted: typo repair must not depend on set order
             if "_" not in tok and not tok.isdigit():
                 self._vocab_by_len.setdefault(len(tok), []).append(tok)
 
@@ -481,7 +483,7 @@ class SearchIndex:
         for _, _, exp in q.spans:
             terms += exp + _pairs(exp)
         ids, ws = [], []
-        for t in set(terms):
+        for t in dict.fromkeys(terms):  # ordered: bincount sums in this order
             post = self.postings.get(t)
             if post is not None:
                 ids.append(post[0])
@@ -532,7 +534,7 @@ class SearchIndex:
         """
         if phrase.mass <= 0 or q_total <= 0:
             return 0.0, 0.0
-        shared = phrase.toks & qweights.keys()
+        shared = sorted(phrase.toks & qweights.keys())  # sorted: sums must not follow set order
         if not shared:
             return 0.0, 0.0
         if typed and phrase.accented:
@@ -665,8 +667,8 @@ class SearchIndex:
                     # worth its phrasing being worded otherwise ("hạn làm thủ tục").
                     if aspect not in doc.faq_answers.get(ref, ()):
                         cost = ASPECT_MISMATCH if ph.aspect and aspect else ASPECT_MISMATCH / 2
-                p_total = sum(weight(t) for t in ph.toks)
-                shared = ph.toks & qweights.keys()
+                p_total = sum(weight(t) for t in sorted(ph.toks))  # sorted: sums must not follow set order
+                shared = sorted(ph.toks & qweights.keys())
                 if not shared or p_total <= 0 or q_total <= 0:
                     continue
                 precision = sum(weight(t) for t in shared) / p_total
