@@ -22,16 +22,15 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from bot.catalogue.lexicon import Lexicon
 from bot.catalogue.schema import Procedure
 
-from .aspect import detect_aspect, strip_cues
+from .aspect import AspectCues
 from .normalize import Synonyms, folded_words, is_vietnamese_syllable, normalize, words
-from .places import phrase_mask, place_mask
+from .places import Places, phrase_mask
 from .shorthand import spell_out
-from .stopwords import EN_MARKERS, EN_STOP, VI_ACCENTED, VI_FOLDED
 
 CANDIDATES = 24
-_NAME_FILLER = frozenset(["co", "cua", "cho", "va", "thu", "tuc", "voi", "theo"])
 CUE_WEIGHT = 0.3
 STOP_WEIGHT = 0.15
 ACCENT_MISMATCH = 0.4
@@ -49,21 +48,6 @@ ANCHOR_MIN_SHARE = 0.6  # an anchor counts from 0.6 x the IDF of the rarest word
 
 # Field weights: how much a word found in that field says about the procedure.
 W_NAME, W_ALIAS, W_EN, W_FAQ, W_KEYWORD, W_SUMMARY = 1.0, 1.0, 1.0, 0.5, 0.8, 0.3
-
-# Multi-word filler that carries no meaning for matching (single syllables are left to IDF: after
-# folding, short words are ambiguous — "so" is sổ/số/sở — and must never be dropped blindly).
-FILLER = (
-    "xin chao", "chao ban", "hello", "cam on", "thank you", "thanks",
-    "cho em hoi", "cho toi hoi", "cho minh hoi", "cho hoi", "xin hoi", "em muon", "toi muon", "minh muon",
-    "muon hoi", "can lam gi", "phai lam gi", "duoc khong", "co duoc khong", "the nao", "ra sao", "a oi",
-    "i want to", "i need to", "i need", "i want", "can i", "do i", "is it", "for my", "please",
-)
-
-
-# Words of the domain itself: every question is about a "thủ tục" and its "hồ sơ". They weigh like
-# cue words: present, but they do not decide between procedures.
-GENERIC = ("ho so", "thu tuc", "giay to", "lam sao", "can lam", "procedure", "application")
-_GENERIC = re.compile(r"\b(?:" + "|".join(GENERIC) + r")\b")
 
 # An issuing verb at the head of an official name; what follows up to the first qualifier is the
 # short name people use ("Cấp giấy phép lao động cho người ..." -> "giấy phép lao động").
@@ -160,14 +144,6 @@ def _plausible_short_typo(tok: str, cand: str, careful: bool = False) -> bool:
     return False
 
 
-_FILLER = [tuple(f.split()) for f in FILLER]
-
-
-def _filler_mask(tokens: list[str]) -> list[bool]:
-    """False for the words of filler phrases ("cho em hoi", "i want to"), True for the rest."""
-    return phrase_mask(tokens, _FILLER)
-
-
 _DURATION = re.compile(r"\b\d+\s*(?:ngay|thang|nam|gio|tuan)\b|\bngay lam viec\b|\btrong ngay\b")
 _MONEY = re.compile(r"\b\d[\d.,]*\s*(?:dong|d|vnd|trieu)\b|\bmien (?:phi|le phi)\b|\bkhong (?:thu|mat) (?:phi|tien|le phi)\b")
 
@@ -204,8 +180,15 @@ def _fold_word(word: str) -> str:
 
 
 class SearchIndex:
-    def __init__(self, procedures: list[Procedure], synonyms: Synonyms):
+    def __init__(self, procedures: list[Procedure], synonyms: Synonyms, lexicon: Lexicon):
         self.synonyms = synonyms
+        self.lexicon = lexicon
+        self.aspects = AspectCues(lexicon)
+        self.places = Places(lexicon)
+        # Multi-word filler that carries no meaning for matching ("cho em hoi", "i want to").
+        self._filler = [tuple(f.split()) for f in lexicon.filler]
+        # Words of the domain itself ("thủ tục", "hồ sơ"): they weigh like cue words.
+        self._generic = re.compile(r"\b(?:" + "|".join(lexicon.generic) + r")\b") if lexicon.generic else None
         self.docs: list[Doc] = [self._doc(p) for p in procedures]
         self.n = len(self.docs)
         # Document frequency counts the words that name a procedure (name, aliases, English, keywords).
@@ -250,10 +233,10 @@ class SearchIndex:
             for ph in doc.phrases:
                 ph.toks = frozenset(ph.text.split())
                 if ph.kind == "faq":
-                    ph.aspect = detect_aspect(ph.text)
+                    ph.aspect = self.aspects.detect(ph.text)
                 # Cue words of a phrasing ("thời hạn ... bao nhiêu ngày") say what is asked, not about
                 # what: they weigh in its mass as little as in a question.
-                content = set(_GENERIC.sub(" ", strip_cues(ph.text)).split())
+                content = set(self._generic_free(self.aspects.strip(ph.text)).split())
                 # Sorted: a sum over a set would change in its last digits with PYTHONHASHSEED.
                 ph.tw = {t: self.idf.get(t, self._max_idf) * (1.0 if t in content else CUE_WEIGHT)
                          for t in sorted(ph.toks)}
@@ -266,6 +249,9 @@ class SearchIndex:
             if "_" not in tok and not tok.isdigit():
                 self._vocab_by_len.setdefault(len(tok), []).append(tok)
 
+    def _generic_free(self, folded: str) -> str:
+        return self._generic.sub(" ", folded) if self._generic else folded
+
     # --- building --------------------------------------------------------------------------------
 
     def _doc(self, p: Procedure) -> Doc:
@@ -275,7 +261,7 @@ class SearchIndex:
             if text:
                 toks = folded_words(text)
                 if kind == "en":  # English function words spell Vietnamese syllables (my = mì, to = tờ)
-                    toks = [t for t in toks if t not in EN_STOP] or toks
+                    toks = [t for t in toks if t not in self.lexicon.en_stop] or toks
                 folded = " ".join(toks)
                 if folded:
                     phrases.append(Phrase(folded, weight, kind, ref, accented=frozenset(words(text))))
@@ -401,7 +387,7 @@ class SearchIndex:
         return out, flags
 
     def parse(self, text: str) -> Query:
-        accented_words, spelt = spell_out(words(text))
+        accented_words, spelt = spell_out(words(text), self.lexicon.shorthand)
         accented_words, spelt = self._unglue(accented_words, spelt)
         folded = [_fold_word(w) for w in accented_words]
         # A question counts as typed with accents when most of its words carry them ("giai thê cong ty"
@@ -409,11 +395,11 @@ class SearchIndex:
         marked = sum(1 for a, f, s in zip(accented_words, folded, spelt, strict=True) if a != f and not s)
         typed = sum(1 for s in spelt if not s)
         with_accents = marked > 0 and marked * 2 >= typed
-        english = not with_accents and any(w in EN_MARKERS for w in folded)
-        keep = [a and b for a, b in zip(_filler_mask(folded), place_mask(folded), strict=True)]
+        english = not with_accents and any(w in self.lexicon.en_markers for w in folded)
+        keep = [a and b for a, b in zip(phrase_mask(folded, self._filler), self.places.mask(folded), strict=True)]
         pairs = [(a, f) for a, f, k in zip(accented_words, folded, keep, strict=True) if k]
         tokens = [f for _, f in pairs]
-        core = _GENERIC.sub(" ", strip_cues(" ".join(tokens))).split()
+        core = self._generic_free(self.aspects.strip(" ".join(tokens))).split()
         # Cue words ("bao nhiêu", "gồm những gì") say what is asked, not which procedure: keep them
         # for FAQ phrasings but let them weigh little.
         cue_mask, j = [], 0
@@ -431,14 +417,14 @@ class SearchIndex:
         for (acc, tok), cue in zip(pairs, cue_mask, strict=True):
             if english and not self.synonyms.starts(tok):
                 tok = self._en_stem(tok)
-            if english and tok in EN_STOP:
+            if english and tok in self.lexicon.en_stop:
                 fixed.append(tok)
                 acc_tokens.append(acc)
                 stop_mask.append(True)
                 weights.append(self.idf.get(tok, self._max_idf) * STOP_WEIGHT)
                 continue
             original = tok
-            is_stop = (acc in VI_ACCENTED) if with_accents else (tok in VI_FOLDED)
+            is_stop = (acc in self.lexicon.stop_accented) if with_accents else (tok in self.lexicon.stop_folded)
             if tok in self.idf or is_stop:
                 w = self.idf.get(tok, self._median_idf)
             else:
@@ -716,6 +702,7 @@ class SearchIndex:
         words_ = self._name_cache.get(proc.id)
         if words_ is None:
             head = re.split(r"[,;(:]", proc.name, maxsplit=1)[0]
-            words_ = frozenset(t for t in folded_words(head) if t not in VI_FOLDED and t not in _NAME_FILLER)
+            words_ = frozenset(t for t in folded_words(head) if t not in self.lexicon.stop_folded
+                               and t not in self.lexicon.name_filler)
             self._name_cache[proc.id] = words_
         return words_

@@ -8,11 +8,11 @@ from typing import Literal
 from bot.catalogue import Catalogue
 from bot.catalogue.schema import Faq, NotServed, Procedure
 
-from .aspect import detect_aspect
+from .aspect import AspectCues
 from .index import Hit, SearchIndex
 from .normalize import MAX_QUERY_CHARS, Synonyms, normalize
 from .not_served import TopicSpotter, card_text
-from .smalltalk import smalltalk
+from .smalltalk import SmallTalk
 
 Kind = Literal["answer", "choices", "none"]
 
@@ -74,12 +74,15 @@ class Matcher:
 
     def __init__(self, catalogue: Catalogue):
         self.catalogue = catalogue
-        self.synonyms = Synonyms(catalogue.synonyms)
+        lexicon = catalogue.lexicon
+        self.synonyms = Synonyms(catalogue.synonyms, lexicon.skippable)
         curated = [p for p in catalogue.procedures if p.is_curated]
-        self.index = SearchIndex(catalogue.procedures, self.synonyms)
+        self.index = SearchIndex(catalogue.procedures, self.synonyms, lexicon)
         has_imports = len(curated) < len(catalogue.procedures)
-        self.curated_index = SearchIndex(curated, self.synonyms) if has_imports and curated else None
-        self.topics = TopicSpotter(catalogue.not_served)
+        self.curated_index = SearchIndex(curated, self.synonyms, lexicon) if has_imports and curated else None
+        self.topics = TopicSpotter(catalogue.not_served, lexicon.skippable)
+        self.smalltalk = SmallTalk(lexicon)
+        self.aspects = AspectCues(lexicon)
         self._card_texts: dict[str, str] = {}
 
     def _card_text(self, proc: Procedure) -> str:
@@ -91,10 +94,10 @@ class Matcher:
     def match(self, question: str, top: int = 3) -> Match:
         question = question[: MAX_QUERY_CHARS * 4]
         folded = normalize(question)
-        chat = smalltalk(question)
+        chat = self.smalltalk(question)
         if chat is not None:
             return Match(question, "none", None, smalltalk=chat)
-        aspect = detect_aspect(folded)
+        aspect = self.aspects.detect(folded)
         limit = max(top, 3)
         curated = self.curated_index or self.index
         q, hits = curated.search(question, limit=limit)
