@@ -21,6 +21,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from bot.catalogue.lexicon import Lexicon, load_lexicon
 from bot.catalogue.schema import Procedure
 from bot.matching.index import SearchIndex
 from bot.matching.normalize import Synonyms, fold
@@ -86,8 +87,12 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(samples), samples[min(len(samples) - 1, int(0.95 * len(samples)))]
 
 
-def run(names_path: Path = DEFAULT_NAMES, n_questions: int = 200) -> int:
+def run(names_path: Path = DEFAULT_NAMES, n_questions: int = 200, knowledge: Path = Path("knowledge")) -> int:
     names = load_names(names_path)
+    problems: list = []
+    lexicon: Lexicon = load_lexicon(knowledge, problems)  # the word lists the bot itself matches with
+    for p in problems:
+        print(p)
     print(f"{len(names)} distinct official names from {names_path}; {n_questions} questions per size")
     header = (f"{'size':>7} | {'engine p50/p95 ms':>18} | {'naive p50/p95 ms':>17} | {'speed-up':>8} | "
               f"{'hit@1 engine/naive':>18} | {'build s':>7} | {'peak MB':>7}")
@@ -99,12 +104,12 @@ def run(names_path: Path = DEFAULT_NAMES, n_questions: int = 200) -> int:
         base = {p.id: i % len(names) for i, p in enumerate(procs)}  # variants share their official name
         gc.collect()
         tracemalloc.start()  # memory is measured on its own build: tracing slows allocation down
-        SearchIndex(procs, Synonyms({}))
+        SearchIndex(procs, Synonyms({}, lexicon.skippable), lexicon)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         gc.collect()
         t0 = time.perf_counter()
-        index = SearchIndex(procs, Synonyms({}))
+        index = SearchIndex(procs, Synonyms({}, lexicon.skippable), lexicon)
         build = time.perf_counter() - t0
 
         engine_t, engine_hits = [], 0

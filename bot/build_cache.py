@@ -60,11 +60,14 @@ def store(cache_dir: Path, key: str, value: Any) -> None:
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".engine-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache_dir / f"engine-{key}.pickle")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cache_dir / f"engine-{key}.pickle")
+        finally:
+            Path(tmp).unlink(missing_ok=True)
         old = sorted(cache_dir.glob("engine-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
         for stale in old[KEEP:]:
             stale.unlink(missing_ok=True)
-    except OSError as exc:  # a read-only data folder costs speed, not service
+    except (OSError, pickle.PicklingError, TypeError) as exc:  # costs speed at the next start, not service
         log.warning("cannot write the index cache in %s: %s", cache_dir, exc)

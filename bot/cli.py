@@ -36,7 +36,7 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
         extra += f"; {cat.other_province} record(s) specific to another province kept but not served"
     if cat.not_served:
         extra += f"; {len(cat.not_served)} subject(s) served elsewhere, {len(cat.synonyms)} synonym(s)"
-    print(f"OK: {cat.summary_line()}{extra}")
+    print(f"OK: {cat.summary_line()}{extra}; {cat.lexicon.summary()}")
     if cat.official_orphans:
         print(f"warning: {cat.official_orphans} official answers for codes not in the catalogue")
     for w in warnings:
@@ -127,7 +127,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from bot.benchmark import run
 
-    return run(Path(args.names), args.questions)
+    return run(Path(args.names), args.questions, _knowledge(args))
 
 
 def cmd_review(args: argparse.Namespace) -> int:

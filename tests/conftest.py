@@ -1,10 +1,22 @@
 import shutil
+from functools import cache
 from pathlib import Path
 
 import pytest
 
 HERE = Path(__file__).parent
 SAMPLE_KB = HERE / "data" / "knowledge"
+
+
+@cache
+def sample_lexicon():
+    """The word lists of the sample knowledge folder (knowledge/lexicon/ copied), for matching tests."""
+    from bot.catalogue.lexicon import load_lexicon
+
+    problems: list = []
+    lexicon = load_lexicon(SAMPLE_KB, problems)
+    assert not problems, problems
+    return lexicon
 
 
 @pytest.fixture

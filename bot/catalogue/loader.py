@@ -13,22 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
+from .lexicon import LEXICON_DIR, Lexicon, load_lexicon
 from .schema import CODE_RE, Group, NotServed, Procedure
-
-Path_ = tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+from .yamltree import Path_, Problem, _read, _rel, _Tree
 
 
 @dataclass
@@ -37,6 +26,7 @@ class Catalogue:
     groups: list[Group]
     synonyms: dict[str, list[str]]
     not_served: list[NotServed] = field(default_factory=list)
+    lexicon: Lexicon = field(default_factory=Lexicon)  # the word lists of matching (knowledge/lexicon/)
     locations: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> (file, line)
     phrasings: dict[str, list[str]] = field(default_factory=dict)  # code -> real citizens' questions
     shadowed: int = 0  # imported records hidden by a curated one of the same code
@@ -78,74 +68,6 @@ class CatalogueError(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__("\n".join(map(str, problems)))
         self.problems = problems
-
-
-# --- YAML with line numbers -------------------------------------------------------------------
-
-RAW_TEXT_KEYS = {"code"}  # `code: 1.000080` must stay text, not become the float 1.00008
-
-
-# libyaml's parser when present: the full national import is tens of thousands of records.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Tree:
-    """A YAML document turned into plain Python values plus the line of every key and item."""
-
-    def __init__(self, text: str, rel: str):
-        self.rel = rel
-        self.lines: dict[Path_, int] = {}
-        self.problems: list[Problem] = []
-        loader = _LOADER(text)
-        try:
-            node = loader.get_single_node()
-            self.value = None if node is None else self._build(loader, node, ())
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark else 1
-            what = " ".join(str(x) for x in (exc.problem, exc.context) if x)
-            self.problems.append(Problem(rel, line, f"YAML syntax error: {what}"))
-            self.value = None
-        except yaml.YAMLError as exc:
-            self.problems.append(Problem(rel, 1, f"YAML error: {exc}"))
-            self.value = None
-        finally:
-            loader.dispose()
-
-    def _build(self, loader: yaml.SafeLoader, node: yaml.Node, path: Path_) -> Any:
-        self.lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            out: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                key = loader.construct_object(key_node, deep=True)
-                line = key_node.start_mark.line + 1
-                if not isinstance(key, str | int):
-                    self.problems.append(Problem(self.rel, line, "a key must be plain text"))
-                    continue
-                if key in out:
-                    first = self.lines[path + (key,)]
-                    self.problems.append(
-                        Problem(self.rel, line, f"duplicate key {key!r} (first at line {first})")
-                    )
-                    continue
-                self.lines[path + (key,)] = line
-                if key in RAW_TEXT_KEYS and isinstance(value_node, yaml.ScalarNode):
-                    out[key] = value_node.value
-                else:
-                    out[key] = self._build(loader, value_node, path + (key,))
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            return [self._build(loader, item, path + (i,)) for i, item in enumerate(node.value)]
-        try:
-            return loader.construct_object(node, deep=True)
-        except (ValueError, yaml.YAMLError):
-            # e.g. `2026-13-01` looks like a date but is none: keep the text, the schema names it.
-            return node.value
-
-    def line_of(self, path: Path_) -> int:
-        while path and path not in self.lines:
-            path = path[:-1]
-        return self.lines.get(path, 1)
 
 
 def _describe(err: dict[str, Any], model: type[BaseModel]) -> str:
@@ -202,28 +124,6 @@ def _validate(model: type[BaseModel], data: Any, tree: _Tree, path: Path_, probl
 
 
 # --- the knowledge folder ---------------------------------------------------------------------
-
-
-def _read(path: Path, root: Path, problems: list[Problem]) -> _Tree | None:
-    rel = _rel(path, root)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(rel, 1, f"not UTF-8 text ({exc.reason})"))
-        return None
-    except OSError as exc:
-        problems.append(Problem(rel, 1, f"cannot read: {exc.strerror}"))
-        return None
-    tree = _Tree(text, rel)
-    problems.extend(tree.problems)
-    return None if tree.problems and tree.value is None else tree
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root.parent if root.name else root))
-    except ValueError:
-        return str(path)
 
 
 def _load_list(path: Path, root: Path, model: type[BaseModel], what: str, problems: list[Problem]) -> list[Any]:
@@ -349,7 +249,9 @@ def procedure_files(root: Path) -> list[Path]:
     files = [p for p in root.rglob("*") if p.suffix in (".yaml", ".yml", ".jsonl") and p.is_file()]
     skip = {root / name for name in SPECIAL_FILES}
     answers = root / "official_answers"  # entries of another shape: official_answers.py reads them
-    return sorted(p for p in files if p not in skip and not p.name.startswith(".") and answers not in p.parents)
+    lexicon = root / LEXICON_DIR
+    return sorted(p for p in files if p not in skip and not p.name.startswith(".")
+                  and answers not in p.parents and lexicon not in p.parents)
 
 
 class _JsonLines:
@@ -411,6 +313,7 @@ def load_catalogue(root: Path | str) -> tuple[Catalogue | None, list[Problem]]:
     synonyms = load_synonyms(root, problems)
     not_served = load_not_served(root, problems)
     phrasings = load_phrasings(root, problems)
+    lexicon = load_lexicon(root, problems)
 
     chosen: dict[str, tuple[Procedure, str, int]] = {}
     curated_codes: dict[str, tuple[str, str, int]] = {}
@@ -468,6 +371,7 @@ def load_catalogue(root: Path | str) -> tuple[Catalogue | None, list[Problem]]:
         synonyms=synonyms,
         not_served=not_served,
         phrasings=phrasings,
+        lexicon=lexicon,
         locations={pid: (rel, line) for pid, (_, rel, line) in chosen.items()},
         shadowed=shadowed,
         other_province=other_province,

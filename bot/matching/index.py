@@ -4,7 +4,7 @@ Design (measured, see README "Matching"): official names are long and questions 
 fuzzy scan of names is both slow (O(catalogue)) and weak. Instead every procedure contributes short
 *phrases* (name, aliases, English names, FAQ phrasings, keywords), folded to accent-free syllables.
 1. Candidates: an inverted index of syllables and syllable pairs, scored by IDF x field weight with
-   one numpy bincount (sub-millisecond at 30,000 procedures), top CANDIDATES kept.
+   one numpy bincount (sub-millisecond at 30,000 procedures), top `MatchParams.candidates` kept.
 2. Re-rank: per candidate, the IDF-weighted share of the question's words it covers (directly or
    through a synonym's meaning), the share of its word pairs, and the best rapidfuzz similarity
    between the question and one of its phrases. The result is a score in [0, 1] that thresholds can
@@ -22,48 +22,18 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from bot.catalogue.lexicon import Lexicon
 from bot.catalogue.schema import Procedure
 
-from .aspect import detect_aspect, strip_cues
+from .aspect import AspectCues
 from .normalize import Synonyms, folded_words, is_vietnamese_syllable, normalize, words
-from .places import phrase_mask, place_mask
+from .params import MatchParams
+from .places import Places, phrase_mask
 from .shorthand import spell_out
-from .stopwords import EN_MARKERS, EN_STOP, VI_ACCENTED, VI_FOLDED
 
-CANDIDATES = 24
-_NAME_FILLER = frozenset(["co", "cua", "cho", "va", "thu", "tuc", "voi", "theo"])
-CUE_WEIGHT = 0.3
-STOP_WEIGHT = 0.15
-ACCENT_MISMATCH = 0.4
-LONG_QUESTION = 7  # words
-UNKNOWN_LONG = 1.0  # weight of an unknown word in a long or English question, times the median IDF
-EXPANSION_WEIGHT = 1.0  # a synonym's meaning weighs as much as the words it explains
 # Phrases that name a procedure; one found (nearly) whole in a long question is strong evidence.
 ANCHOR_KINDS = frozenset({"name", "short", "alias", "en", "keyword"})
-ANCHOR_PRECISION = 0.999  # every word of the phrase is in the question
-ANCHOR_BONUS = 0.1
-NAME_ANCHOR = 1.5
-W_COVER, W_PHRASE, LONG_SHIFT = 0.35, 0.55, 0.3
-ASPECT_MISMATCH = 0.1  # a FAQ phrasing asking another aspect (fees for a "how long" question)
-ANCHOR_MIN_SHARE = 0.6  # an anchor counts from 0.6 x the IDF of the rarest word (3.0 at 74 procedures)
 
-# Field weights: how much a word found in that field says about the procedure.
-W_NAME, W_ALIAS, W_EN, W_FAQ, W_KEYWORD, W_SUMMARY = 1.0, 1.0, 1.0, 0.5, 0.8, 0.3
-
-# Multi-word filler that carries no meaning for matching (single syllables are left to IDF: after
-# folding, short words are ambiguous — "so" is sổ/số/sở — and must never be dropped blindly).
-FILLER = (
-    "xin chao", "chao ban", "hello", "cam on", "thank you", "thanks",
-    "cho em hoi", "cho toi hoi", "cho minh hoi", "cho hoi", "xin hoi", "em muon", "toi muon", "minh muon",
-    "muon hoi", "can lam gi", "phai lam gi", "duoc khong", "co duoc khong", "the nao", "ra sao", "a oi",
-    "i want to", "i need to", "i need", "i want", "can i", "do i", "is it", "for my", "please",
-)
-
-
-# Words of the domain itself: every question is about a "thủ tục" and its "hồ sơ". They weigh like
-# cue words: present, but they do not decide between procedures.
-GENERIC = ("ho so", "thu tuc", "giay to", "lam sao", "can lam", "procedure", "application")
-_GENERIC = re.compile(r"\b(?:" + "|".join(GENERIC) + r")\b")
 
 # An issuing verb at the head of an official name; what follows up to the first qualifier is the
 # short name people use ("Cấp giấy phép lao động cho người ..." -> "giấy phép lao động").
@@ -160,14 +130,6 @@ def _plausible_short_typo(tok: str, cand: str, careful: bool = False) -> bool:
     return False
 
 
-_FILLER = [tuple(f.split()) for f in FILLER]
-
-
-def _filler_mask(tokens: list[str]) -> list[bool]:
-    """False for the words of filler phrases ("cho em hoi", "i want to"), True for the rest."""
-    return phrase_mask(tokens, _FILLER)
-
-
 _DURATION = re.compile(r"\b\d+\s*(?:ngay|thang|nam|gio|tuan)\b|\bngay lam viec\b|\btrong ngay\b")
 _MONEY = re.compile(r"\b\d[\d.,]*\s*(?:dong|d|vnd|trieu)\b|\bmien (?:phi|le phi)\b|\bkhong (?:thu|mat) (?:phi|tien|le phi)\b")
 
@@ -204,8 +166,17 @@ def _fold_word(word: str) -> str:
 
 
 class SearchIndex:
-    def __init__(self, procedures: list[Procedure], synonyms: Synonyms):
+    def __init__(self, procedures: list[Procedure], synonyms: Synonyms, lexicon: Lexicon,
+                 params: MatchParams | None = None):
         self.synonyms = synonyms
+        self.params = params = params or MatchParams()
+        self.lexicon = lexicon
+        self.aspects = AspectCues(lexicon)
+        self.places = Places(lexicon)
+        # Multi-word filler that carries no meaning for matching ("cho em hoi", "i want to").
+        self._filler = [tuple(f.split()) for f in lexicon.filler]
+        # Words of the domain itself ("thủ tục", "hồ sơ"): they weigh like cue words.
+        self._generic = re.compile(r"\b(?:" + "|".join(lexicon.generic) + r")\b") if lexicon.generic else None
         self.docs: list[Doc] = [self._doc(p) for p in procedures]
         self.n = len(self.docs)
         # Document frequency counts the words that name a procedure (name, aliases, English, keywords).
@@ -222,8 +193,8 @@ class SearchIndex:
         self.df = df
         self._max_idf = math.log(1 + (self.n + 0.5) / 0.5)
         # Anchors are IDF masses, which grow with the catalogue: judge them against its rarest word.
-        self.anchor_full = 1.6 * self._max_idf
-        self.anchor_min = ANCHOR_MIN_SHARE * self._max_idf
+        self.anchor_full = params.anchor_full_idf * self._max_idf
+        self.anchor_min = params.anchor_min_share * self._max_idf
         self._median_idf = 0.0  # set below, once the IDFs are known
         self.idf = {t: math.log(1 + (self.n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
         if self.idf:
@@ -250,36 +221,42 @@ class SearchIndex:
             for ph in doc.phrases:
                 ph.toks = frozenset(ph.text.split())
                 if ph.kind == "faq":
-                    ph.aspect = detect_aspect(ph.text)
+                    ph.aspect = self.aspects.detect(ph.text)
                 # Cue words of a phrasing ("thời hạn ... bao nhiêu ngày") say what is asked, not about
                 # what: they weigh in its mass as little as in a question.
-                content = set(_GENERIC.sub(" ", strip_cues(ph.text)).split())
-                ph.tw = {t: self.idf.get(t, self._max_idf) * (1.0 if t in content else CUE_WEIGHT) for t in ph.toks}
+                content = set(self._generic_free(self.aspects.strip(ph.text)).split())
+                # Sorted: a sum over a set would change in its last digits with PYTHONHASHSEED.
+                ph.tw = {t: self.idf.get(t, self._max_idf) * (1.0 if t in content else params.cue_weight)
+                         for t in sorted(ph.toks)}
                 ph.mass = sum(ph.tw.values())
         self._name_cache: dict[str, frozenset[str]] = {}
-        self.curated_prior = np.array([0.15 if d.proc.is_curated else 0.0 for d in self.docs], dtype=np.float32)
+        self.curated_prior = np.array([params.curated_prior if d.proc.is_curated else 0.0 for d in self.docs], dtype=np.float32)
         # Typo repair looks words up among catalogue words of similar length only.
         self._vocab_by_len: dict[int, list[str]] = {}
-        for tok in df:
+        for tok in sorted(df):  # sorted: typo repair must not depend on set order
             if "_" not in tok and not tok.isdigit():
                 self._vocab_by_len.setdefault(len(tok), []).append(tok)
+
+    def _generic_free(self, folded: str) -> str:
+        return self._generic.sub(" ", folded) if self._generic else folded
 
     # --- building --------------------------------------------------------------------------------
 
     def _doc(self, p: Procedure) -> Doc:
         phrases: list[Phrase] = []
+        par = self.params
 
         def add(text: str | None, weight: float, kind: str, ref: int = -1) -> None:
             if text:
                 toks = folded_words(text)
                 if kind == "en":  # English function words spell Vietnamese syllables (my = mì, to = tờ)
-                    toks = [t for t in toks if t not in EN_STOP] or toks
+                    toks = [t for t in toks if t not in self.lexicon.en_stop] or toks
                 folded = " ".join(toks)
                 if folded:
                     phrases.append(Phrase(folded, weight, kind, ref, accented=frozenset(words(text))))
 
         name = p.name
-        add(name, W_NAME, "name")
+        add(name, par.w_name, "name")
         if phrases:
             # Official names run on ("..., tài sản gắn liền với đất"): the part before the first comma
             # or bracket, and that part without its issuing verb, are how people say it.
@@ -288,18 +265,18 @@ class SearchIndex:
             if first_part != phrases[0].text and len(first_part.split()) >= 2:
                 heads.add(first_part)
             for head in sorted(h for h in heads if h):
-                phrases.append(Phrase(head, W_ALIAS * 0.95, "short", accented=phrases[0].accented))
+                phrases.append(Phrase(head, par.w_alias * par.short_name_share, "short", accented=phrases[0].accented))
         for alias in p.aliases:
-            add(alias, W_ALIAS, "alias")
+            add(alias, par.w_alias, "alias")
         if p.en:
-            add(p.en.name, W_EN, "en")
+            add(p.en.name, par.w_en, "en")
             for alias in p.en.aliases:
-                add(alias, W_EN, "en")
+                add(alias, par.w_en, "en")
         for k, entry in enumerate(p.faq):
             for q in entry.q:
-                add(q, W_FAQ, "faq", k)
+                add(q, par.w_faq, "faq", k)
         for kw in p.keywords:
-            add(kw, W_KEYWORD, "keyword")
+            add(kw, par.w_keyword, "keyword")
 
         vocab: dict[str, float] = {}
         core: set[str] = set()
@@ -314,13 +291,13 @@ class SearchIndex:
             # Indexing the meaning of abbreviations in names lets "GCN" names meet "giay chung nhan".
             for _, _, exp in self.synonyms.spans(toks):
                 for t in exp:
-                    vocab.setdefault(t, ph.weight * 0.8)
+                    vocab.setdefault(t, ph.weight * par.expansion_share)
                 if ph.kind != "faq":  # "TNHH" in a name names it as much as "trách nhiệm hữu hạn"
                     core.update(exp)
                     pairs.update(_pairs(exp))
         for summary in (p.summary, p.en.summary if p.en else None):
             for t in folded_words(summary or ""):
-                vocab.setdefault(t, W_SUMMARY)
+                vocab.setdefault(t, par.w_summary)
         sources = [name, *p.aliases, *p.keywords, p.summary or "", *(q for f in p.faq for q in f.q)]
         accented = {w for text in sources for w in words(text)}
         return Doc(p, phrases, vocab, core, pairs, accented)
@@ -399,7 +376,7 @@ class SearchIndex:
         return out, flags
 
     def parse(self, text: str) -> Query:
-        accented_words, spelt = spell_out(words(text))
+        accented_words, spelt = spell_out(words(text), self.lexicon.shorthand)
         accented_words, spelt = self._unglue(accented_words, spelt)
         folded = [_fold_word(w) for w in accented_words]
         # A question counts as typed with accents when most of its words carry them ("giai thê cong ty"
@@ -407,11 +384,11 @@ class SearchIndex:
         marked = sum(1 for a, f, s in zip(accented_words, folded, spelt, strict=True) if a != f and not s)
         typed = sum(1 for s in spelt if not s)
         with_accents = marked > 0 and marked * 2 >= typed
-        english = not with_accents and any(w in EN_MARKERS for w in folded)
-        keep = [a and b for a, b in zip(_filler_mask(folded), place_mask(folded), strict=True)]
+        english = not with_accents and any(w in self.lexicon.en_markers for w in folded)
+        keep = [a and b for a, b in zip(phrase_mask(folded, self._filler), self.places.mask(folded), strict=True)]
         pairs = [(a, f) for a, f, k in zip(accented_words, folded, keep, strict=True) if k]
         tokens = [f for _, f in pairs]
-        core = _GENERIC.sub(" ", strip_cues(" ".join(tokens))).split()
+        core = self._generic_free(self.aspects.strip(" ".join(tokens))).split()
         # Cue words ("bao nhiêu", "gồm những gì") say what is asked, not which procedure: keep them
         # for FAQ phrasings but let them weigh little.
         cue_mask, j = [], 0
@@ -429,14 +406,14 @@ class SearchIndex:
         for (acc, tok), cue in zip(pairs, cue_mask, strict=True):
             if english and not self.synonyms.starts(tok):
                 tok = self._en_stem(tok)
-            if english and tok in EN_STOP:
+            if english and tok in self.lexicon.en_stop:
                 fixed.append(tok)
                 acc_tokens.append(acc)
                 stop_mask.append(True)
-                weights.append(self.idf.get(tok, self._max_idf) * STOP_WEIGHT)
+                weights.append(self.idf.get(tok, self._max_idf) * self.params.stop_weight)
                 continue
             original = tok
-            is_stop = (acc in VI_ACCENTED) if with_accents else (tok in VI_FOLDED)
+            is_stop = (acc in self.lexicon.stop_accented) if with_accents else (tok in self.lexicon.stop_folded)
             if tok in self.idf or is_stop:
                 w = self.idf.get(tok, self._median_idf)
             else:
@@ -446,16 +423,17 @@ class SearchIndex:
                 real_word = with_accents and acc != tok and is_vietnamese_syllable(acc)
                 repaired = None if real_word else self._fix_typo(tok, careful=with_accents)
                 if repaired and not self.synonyms.spans([tok]):
-                    tok, w = repaired, self.idf[repaired] * 0.75  # a guess counts less than a match
+                    tok, w = repaired, self.idf[repaired] * self.params.typo_share  # a guess counts less than a match
                 else:
                     # An unknown word in a short question is strong evidence of "not ours"; in English
                     # (a thin vocabulary here) or a long, chatty question it is more likely a name or
                     # a detail ("Sài Gòn", "người quen").
-                    w = UNKNOWN_LONG * self._median_idf if english or len(pairs) > LONG_QUESTION else self._max_idf
+                    w = (self.params.unknown_long * self._median_idf if english or len(pairs) > self.params.long_question
+                         else self._max_idf)
             if is_stop:
-                w *= STOP_WEIGHT
+                w *= self.params.stop_weight
             elif cue:
-                w *= CUE_WEIGHT
+                w *= self.params.cue_weight
             fixed.append(tok)
             acc_tokens.append(acc if tok == original else None)
             if tok == original and acc != tok and not is_vietnamese_syllable(acc):
@@ -474,14 +452,15 @@ class SearchIndex:
                      acc_tokens=acc_tokens if with_accents else [], stop_mask=stop_mask, english=english,
                      loose=loose if with_accents else set())
 
-    def candidates(self, q: Query, limit: int = CANDIDATES) -> np.ndarray:
+    def candidates(self, q: Query, limit: int | None = None) -> np.ndarray:
+        limit = self.params.candidates if limit is None else limit
         if not self.n:
             return np.empty(0, dtype=np.int32)
         terms = list(q.tokens) + _pairs(q.tokens)
         for _, _, exp in q.spans:
             terms += exp + _pairs(exp)
         ids, ws = [], []
-        for t in set(terms):
+        for t in dict.fromkeys(terms):  # ordered: bincount sums in this order
             post = self.postings.get(t)
             if post is not None:
                 ids.append(post[0])
@@ -507,7 +486,7 @@ class SearchIndex:
             if exp:
                 share = sum(doc.vocab.get(t, 0.0) for t in exp) / len(exp)  # field-weighted, like direct words
                 for i in range(start, end):
-                    in_span[i] = max(in_span.get(i, 0.0), share * 0.9)
+                    in_span[i] = max(in_span.get(i, 0.0), share * self.params.span_share)
         seen: set[str] = set()
         for i, (tok, w) in enumerate(zip(q.tokens, q.weights, strict=True)):
             if tok in seen:  # a word said twice ("bé ... bé") is one piece of evidence
@@ -518,7 +497,7 @@ class SearchIndex:
             # Typed with accents, a word must match with its accents: "lãi" is not "lại", "cảm" not "cầm".
             if (direct and q.acc_tokens and q.acc_tokens[i] is not None and tok not in q.loose
                     and q.acc_tokens[i] not in doc.accented):
-                direct *= ACCENT_MISMATCH
+                direct *= self.params.accent_mismatch
             got += w * max(direct, in_span.get(i, 0.0))
         return got / total if total > 0 else 0.0
 
@@ -532,12 +511,12 @@ class SearchIndex:
         """
         if phrase.mass <= 0 or q_total <= 0:
             return 0.0, 0.0
-        shared = phrase.toks & qweights.keys()
+        shared = sorted(phrase.toks & qweights.keys())  # sorted: sums must not follow set order
         if not shared:
             return 0.0, 0.0
         if typed and phrase.accented:
             # Typed with accents, "yêu" (love) only half meets "yếu" (element) of the phrase.
-            factor = {t: ACCENT_MISMATCH if t in typed and typed[t] not in phrase.accented else 1.0 for t in shared}
+            factor = {t: self.params.accent_mismatch if t in typed and typed[t] not in phrase.accented else 1.0 for t in shared}
         else:
             factor = dict.fromkeys(shared, 1.0)
         precision = sum(phrase.tw[t] * factor[t] for t in shared) / phrase.mass
@@ -552,7 +531,7 @@ class SearchIndex:
             qweights[tok] = max(qweights.get(tok, 0.0), w)
         for start, _, exp in q.spans:  # a synonym's meaning stands for its words
             for t in exp:
-                qweights.setdefault(t, q.weights[start] * EXPANSION_WEIGHT)
+                qweights.setdefault(t, q.weights[start] * self.params.expansion_weight)
         return qweights
 
     def score_all(self, q: Query, docs: list[Doc]) -> list[Hit]:
@@ -577,6 +556,7 @@ class SearchIndex:
         # ("kể chuyện cười" does not contain "cưới").
         typed = ({t: a for t, a in zip(q.tokens, q.acc_tokens, strict=False) if a is not None and t not in q.loose}
                  if q.acc_tokens else {})
+        par = self.params
         hits, k = [], 0
         for doc, phrases in zip(docs, per_doc, strict=True):
             best, best_sim, best_phrase, anchor, side = 0.0, 0.0, None, 0.0, 0.0
@@ -584,22 +564,24 @@ class SearchIndex:
                 sim = float(sims[k])
                 k += 1
                 fit, precision = self._phrase_fit(qweights, q_total, ph, typed)
-                if (ph.kind in ANCHOR_KINDS and precision >= ANCHOR_PRECISION
+                if (ph.kind in ANCHOR_KINDS and precision >= par.anchor_precision
                         and all(typed.get(t) in ph.accented for t in ph.toks if t in typed and ph.accented)):
                     if ph.kind == "keyword":  # a side word of the procedure ("ngân hàng" of a mortgage)
-                        side = max(side, precision * ph.mass * 0.5)
+                        side = max(side, precision * ph.mass * par.side_anchor)
                     else:  # the official name (or its short form) weighs more than an alias
-                        anchor = max(anchor, precision * ph.mass * (NAME_ANCHOR if ph.kind in ("name", "short") else 1.0))
-                value = (0.3 * sim / 100 + 0.7 * fit) * (0.9 + 0.1 * ph.weight)
+                        anchor = max(anchor, precision * ph.mass * (par.name_anchor if ph.kind in ("name", "short") else 1.0))
+                value = ((par.phrase_sim_share * sim / 100 + (1 - par.phrase_sim_share) * fit)
+                         * ((1 - par.phrase_weight_share) + par.phrase_weight_share * ph.weight))
                 if value > best:
                     best, best_sim, best_phrase = value, sim, ph
             cov = self._coverage(q, doc)
             pair_cov = sum(1 for p in qpairs if p in doc.pairs) / len(qpairs) if qpairs else cov
-            total = 0.35 * cov + 0.1 * pair_cov + 0.55 * best + ANCHOR_BONUS * min(anchor / self.anchor_full, 1.0)
+            total = (par.w_cover * cov + par.w_pairs * pair_cov + par.w_phrase * best
+                     + par.anchor_bonus * min(anchor / self.anchor_full, 1.0))
             if q.accented:
-                total += 0.03 * len(q.accented & doc.accented) / len(q.accented)
+                total += par.accent_bonus * len(q.accented & doc.accented) / len(q.accented)
             if doc.proc.is_curated:
-                total += 0.02
+                total += par.curated_bonus
             # Naming phrases raise the score; a keyword found whole only helps decide (see matcher).
             hits.append(Hit(doc.proc, total, best_phrase, best_sim, cov, max(anchor, side)))
         return hits
@@ -641,7 +623,7 @@ class SearchIndex:
 
         qweights: dict[str, float] = {}
         for tok, stop in zip(q.tokens, stops, strict=True):
-            qweights[tok] = max(qweights.get(tok, 0.0), weight(tok) * (STOP_WEIGHT if stop else 1.0))
+            qweights[tok] = max(qweights.get(tok, 0.0), weight(tok) * (self.params.stop_weight if stop else 1.0))
         for start, end, exp in q.spans:  # "validity" asks what "thời hạn" does; "sổ đỏ" is a "giấy chứng nhận"
             if all(stops[i] for i in range(start, end)):
                 continue
@@ -664,16 +646,16 @@ class SearchIndex:
                     # An answer that gives what is asked (a number of days for "how long") is
                     # worth its phrasing being worded otherwise ("hạn làm thủ tục").
                     if aspect not in doc.faq_answers.get(ref, ()):
-                        cost = ASPECT_MISMATCH if ph.aspect and aspect else ASPECT_MISMATCH / 2
-                p_total = sum(weight(t) for t in ph.toks)
-                shared = ph.toks & qweights.keys()
+                        cost = self.params.aspect_mismatch if ph.aspect and aspect else self.params.aspect_mismatch / 2
+                p_total = sum(weight(t) for t in sorted(ph.toks))  # sorted: sums must not follow set order
+                shared = sorted(ph.toks & qweights.keys())
                 if not shared or p_total <= 0 or q_total <= 0:
                     continue
                 precision = sum(weight(t) for t in shared) / p_total
                 recall = sum(qweights[t] for t in shared) / q_total
                 fit = (1 + b2) * precision * recall / (b2 * precision + recall)
                 sim = max(fuzz.ratio(q.text, ph.text), fuzz.token_sort_ratio(q.text, ph.text)) / 100
-                value = 0.7 * fit + 0.3 * sim - cost
+                value = (1 - self.params.faq_sim_share) * fit + self.params.faq_sim_share * sim - cost
                 if value > scores.get(ref, 0.0):
                     scores[ref] = value
         return sorted(scores.items(), key=lambda kv: -kv[1])
@@ -707,13 +689,14 @@ class SearchIndex:
                     continue
                 # By count, not IDF: legal wording ("yếu tố") is rare and never said, "nước ngoài" is.
                 if len(only_b & said) * 2 >= len(only_b) and not only_a & said:
-                    b.score = a.score + 0.01
+                    b.score = a.score + self.params.sibling_step
         hits.sort(key=lambda h: -h.score)
 
     def _name_words(self, proc: Procedure) -> frozenset[str]:
         words_ = self._name_cache.get(proc.id)
         if words_ is None:
             head = re.split(r"[,;(:]", proc.name, maxsplit=1)[0]
-            words_ = frozenset(t for t in folded_words(head) if t not in VI_FOLDED and t not in _NAME_FILLER)
+            words_ = frozenset(t for t in folded_words(head) if t not in self.lexicon.stop_folded
+                               and t not in self.lexicon.name_filler)
             self._name_cache[proc.id] = words_
         return words_

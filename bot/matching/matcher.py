@@ -2,65 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
-
 from bot.catalogue import Catalogue
-from bot.catalogue.schema import Faq, NotServed, Procedure
+from bot.catalogue.schema import Procedure
 
-from .aspect import detect_aspect
-from .index import Hit, SearchIndex
+from .aspect import AspectCues
+from .decide import decide
+from .index import SearchIndex
 from .normalize import MAX_QUERY_CHARS, Synonyms, normalize
 from .not_served import TopicSpotter, card_text
-from .smalltalk import smalltalk
-
-Kind = Literal["answer", "choices", "none"]
-
-# Calibrated on the dev questions (see `python -m bot eval`): scores are in [0, 1].
-ANSWER_MIN = 0.60  # below this a single confident answer is not given
-ANSWER_MARGIN = 0.05  # ... nor when the runner-up is this close
-CHOICE_MIN = 0.52  # below this nothing fits: out of scope ...
-# ... unless the question contains a phrase that names the procedure (its name, an alias): long,
-# chatty questions score low on shares but carry the procedure's name whole.
-# Long questions carry many words no procedure explains ("tối qua", "ở Hóc Môn", "mang quốc tịch"),
-# so their shares are lower while out-of-scope chatter is rarely long: the bars come down with length.
-LONG_FROM, LONG_TO = 6, 12  # content words
-LONG_CHOICE_MIN, LONG_ANSWER_MIN = 0.30, 0.42
-# English questions reach the Vietnamese catalogue through a small dictionary: most of their words are
-# unknown here, so their shares run lower still.
-ENGLISH_CHOICE_MIN, ENGLISH_ANSWER_MIN = 0.36, 0.42
-ANCHORED_ANSWER_MIN = 0.42
-ANCHORED_CHOICE_MIN = 0.33
-FAQ_MIN = 80.0  # similarity of the question to a staff FAQ phrasing to answer that FAQ first
-FAQ_STRONG = 0.7  # a "did you mean" whose one candidate has a FAQ entry fitting this well is answered
-FAQ_CLEAR = 0.55  # ... or fitting well and far better than the others' entries
-# Showing entries once the procedure is settled: a precision-leaning fit (F-beta), up to two entries
-# when the second fits nearly as well (measured on eval/specific_questions.json).
-FAQ_BETA = 0.4
-FAQ_SHOW = 0.3
-FAQ_SECOND_GAP = 0.1
-FAQ_SHOWN = 2
-
-
-@dataclass
-class Match:
-    query: str
-    kind: Kind
-    aspect: str | None
-    hits: list[Hit] = field(default_factory=list)
-    faqs: list[Faq] = field(default_factory=list)  # staff answers to this very question, best first
-    smalltalk: str | None = None  # greeting | thanks | bye | bot | ok
-    english: bool = False  # asked in English: the reply follows the question's language
-    not_served: NotServed | None = None  # a subject served elsewhere, and where
-
-    @property
-    def best(self) -> Procedure | None:
-        return self.hits[0].proc if self.hits and self.kind != "none" else None
-
-
-# An imported record (a national name, often with no steps or fees) must clear a higher bar to be the
-# answer: a full national import must never bury the common, curated procedures.
-IMPORTED_PENALTY = 0.08
+from .params import MatchParams
+from .qa import with_qa
+from .result import Match
+from .smalltalk import SmallTalk
 
 
 def _content(q) -> int:
@@ -72,14 +25,18 @@ class Matcher:
     """Two tiers: the curated catalogue first (its own index and IDF, so importing the national list
     changes nothing it answers confidently), then everything, imports included, for the rest."""
 
-    def __init__(self, catalogue: Catalogue):
+    def __init__(self, catalogue: Catalogue, params: MatchParams | None = None):
         self.catalogue = catalogue
-        self.synonyms = Synonyms(catalogue.synonyms)
+        self.params = params = params or MatchParams()
+        lexicon = catalogue.lexicon
+        self.synonyms = Synonyms(catalogue.synonyms, lexicon.skippable)
         curated = [p for p in catalogue.procedures if p.is_curated]
-        self.index = SearchIndex(catalogue.procedures, self.synonyms)
+        self.index = SearchIndex(catalogue.procedures, self.synonyms, lexicon, params)
         has_imports = len(curated) < len(catalogue.procedures)
-        self.curated_index = SearchIndex(curated, self.synonyms) if has_imports and curated else None
-        self.topics = TopicSpotter(catalogue.not_served)
+        self.curated_index = SearchIndex(curated, self.synonyms, lexicon, params) if has_imports and curated else None
+        self.topics = TopicSpotter(catalogue.not_served, lexicon.skippable)
+        self.smalltalk = SmallTalk(lexicon)
+        self.aspects = AspectCues(lexicon)
         self._card_texts: dict[str, str] = {}
 
     def _card_text(self, proc: Procedure) -> str:
@@ -91,15 +48,16 @@ class Matcher:
     def match(self, question: str, top: int = 3) -> Match:
         question = question[: MAX_QUERY_CHARS * 4]
         folded = normalize(question)
-        chat = smalltalk(question)
+        chat = self.smalltalk(question)
         if chat is not None:
             return Match(question, "none", None, smalltalk=chat)
-        aspect = detect_aspect(folded)
+        aspect = self.aspects.detect(folded)
         limit = max(top, 3)
         curated = self.curated_index or self.index
         q, hits = curated.search(question, limit=limit)
-        first = self._with_faq(curated, q, self._decide(question, aspect, hits, top, _content(q), q.english,
-                                                        curated.anchor_min))
+        # Tier 1: the curated cards, with their own index and IDF.
+        first = with_qa(curated, q, decide(question, aspect, hits, top, self.params, _content(q), q.english,
+                                           curated.anchor_min), self.params)
         found = self.topics.find(q.tokens, q.acc_tokens)
         topic = found[0] if found else None
         if (found and first.kind != "none" and (found[0].strong or first.hits[0].anchor < curated.anchor_min)
@@ -116,68 +74,15 @@ class Matcher:
         # its own records, and they must clear a higher bar.
         hits = [h for h in hits if not h.proc.is_curated]
         for h in hits:
-            h.score -= IMPORTED_PENALTY
+            h.score -= self.params.imported_penalty
         # A short official name found in the question ("khiếu nại", "bệnh viện") says little among
         # thousands of national records: here only the scores decide, never an anchor.
-        last = self._with_faq(self.index, q, self._decide(question, aspect, hits, top, _content(q), q.english,
-                                                          float("inf")))
+        # Tier 2: the whole catalogue, imports included.
+        last = with_qa(self.index, q, decide(question, aspect, hits, top, self.params, _content(q), q.english,
+                                             float("inf")), self.params)
         return self._tag(q, last)
 
     @staticmethod
     def _tag(q, match: Match) -> Match:
         match.english = q.english
         return match
-
-    @staticmethod
-    def _with_faq(index: SearchIndex, q, match: Match) -> Match:
-        """A specific question about the procedure found gets its staff-written answers first; among
-        close candidates, one whose staff Q&A fits the question clearly better is the answer."""
-        if match.kind == "choices" and match.hits:
-            fits = [index.faq_match(q, h.proc, match.aspect) for h in match.hits[:3]]
-            order = sorted(range(len(fits)), key=lambda i: -fits[i][1])
-            best = order[0]
-            runner = fits[order[1]][1] if len(order) > 1 else 0.0
-            ref, fit = fits[best]
-            if ref >= 0 and (fit >= FAQ_STRONG and fit - runner >= 0.1 or fit >= FAQ_CLEAR and fit - runner >= 0.2):
-                hits = [match.hits[best]] + [h for i, h in enumerate(match.hits) if i != best]
-                match = Match(match.query, "answer", match.aspect, hits, [hits[0].proc.faq[ref]])
-        if match.kind == "none" or not match.hits:
-            return match
-        # Which entries to show, once the procedure is settled (for "did you mean", the likeliest one's).
-        proc = match.hits[0].proc
-        picked = list(match.faqs)
-        ranked = index.faq_rank(q, proc, match.aspect, beta=FAQ_BETA, soft=True)
-        if ranked:
-            top_fit = ranked[0][1]
-            for ref, fit in ranked[:FAQ_SHOWN]:
-                if fit >= FAQ_SHOW and top_fit - fit <= FAQ_SECOND_GAP and proc.faq[ref] not in picked:
-                    picked.append(proc.faq[ref])
-        match.faqs = picked[:FAQ_SHOWN]
-        return match
-
-    def _decide(self, question: str, aspect: str | None, hits: list[Hit], top: int,
-                content_words: int = 0, english: bool = False, anchor_min: float = 3.0) -> Match:
-        if not hits:
-            return Match(question, "none", aspect)
-        best = hits[0]
-        faq = None
-        if best.phrase is not None and best.phrase.kind == "faq" and best.phrase_sim >= FAQ_MIN:
-            faq = best.proc.faq[best.phrase.ref]
-        runner = hits[1].score if len(hits) > 1 else 0.0
-        anchored = best.anchor >= anchor_min
-        t = min(max((content_words - LONG_FROM) / (LONG_TO - LONG_FROM), 0.0), 1.0)
-        answer_min = ANSWER_MIN + t * (LONG_ANSWER_MIN - ANSWER_MIN)
-        choice_min = CHOICE_MIN + t * (LONG_CHOICE_MIN - CHOICE_MIN)
-        if english and content_words >= 3:
-            answer_min, choice_min = min(answer_min, ENGLISH_ANSWER_MIN), min(choice_min, ENGLISH_CHOICE_MIN)
-        clear = best.score - runner >= ANSWER_MARGIN or faq is not None
-        if clear and (best.score >= answer_min or (anchored and best.score >= ANCHORED_ANSWER_MIN)):
-            kind: Kind = "answer"
-        elif best.score >= choice_min or (anchored and best.score >= ANCHORED_CHOICE_MIN):
-            kind = "choices"
-        else:
-            kind = "none"
-        if kind == "choices":
-            # Only offer alternatives that are themselves plausible.
-            hits = [h for h in hits if best.score - h.score < 0.15] or hits[:1]
-        return Match(question, kind, aspect, hits[:top], [faq] if faq is not None and kind == "answer" else [])

@@ -79,17 +79,13 @@ def has_accents(text: str) -> bool:
     return fold(text) != text
 
 
-# Classifiers and numbers people put inside a phrase: "cất cái nhà", "gộp 2 sổ", "mảnh đất" — skipped
-# between the words of a multi-word key (at most two).
-_SKIPPABLE = frozenset(["cai", "can", "mieng", "manh", "cuon", "to", "chiec", "con", "thang", "chung"])
-
-
-def _find_phrase(tokens: list[str], start: int, key: tuple[str, ...]) -> list[int] | None:
-    """Positions of the key's words from `start`, allowing skippable words between them."""
+def _find_phrase(tokens: list[str], start: int, key: tuple[str, ...], skippable: frozenset[str]) -> list[int] | None:
+    """Positions of the key's words from `start`, allowing skippable words between them: classifiers
+    and numbers people put inside a phrase ("cất cái nhà", "gộp 2 sổ", "mảnh đất"), at most two."""
     positions, i, skipped = [], start, 0
     for k, word in enumerate(key):
         while k and i < len(tokens) and tokens[i] != word and skipped < 2 and (
-                tokens[i] in _SKIPPABLE or tokens[i].isdigit()):
+                tokens[i] in skippable or tokens[i].isdigit()):
             i += 1
             skipped += 1
         if i >= len(tokens) or tokens[i] != word:
@@ -102,7 +98,9 @@ def _find_phrase(tokens: list[str], start: int, key: tuple[str, ...]) -> list[in
 class Synonyms:
     """Expands abbreviations and colloquial phrases; the original words are kept beside them."""
 
-    def __init__(self, mapping: Mapping[str, Iterable[str]]):
+    def __init__(self, mapping: Mapping[str, Iterable[str]], skippable: frozenset[str] = frozenset()):
+        # `skippable`: folded words that may stand between a key's words (knowledge/lexicon/filler.yaml).
+        self._skippable = skippable
         # first folded word -> [(folded key words, accented key words, meaning words)]
         self._by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], list[str]]]] = {}
         for key, values in mapping.items():
@@ -129,7 +127,7 @@ class Synonyms:
         i = 0
         while i < len(tokens):
             for key_words, key_accented, expansion in self._by_first.get(tokens[i], ()):
-                positions = _find_phrase(tokens, i, key_words)
+                positions = _find_phrase(tokens, i, key_words, self._skippable)
                 if positions and (
                     not accented or all(accented[p] is None or not has_accents(k) or accented[p] == k
                                         for p, k in zip(positions, key_accented, strict=False))

@@ -14,10 +14,10 @@ from .normalize import Synonyms, normalize
 
 
 class TopicSpotter:
-    def __init__(self, entries: list[NotServed]):
+    def __init__(self, entries: list[NotServed], skippable: frozenset[str] = frozenset()):
         self.entries = entries
         # The phrase matcher of synonyms (longest phrase, accents checked) with a topic tag as meaning.
-        self._phrases = Synonyms({w: [f"topic{i}"] for i, e in enumerate(entries) for w in e.words})
+        self._phrases = Synonyms({w: [f"topic{i}"] for i, e in enumerate(entries) for w in e.words}, skippable)
 
     def find(self, tokens: list[str], accented: list[str | None] | None = None) -> tuple[NotServed, str] | None:
         """The subject named in the question, and the words (folded) that named it."""

@@ -99,3 +99,37 @@ def test_not_served_subjects_load_and_are_validated(kb_dir: Path):
     out = messages(kb_dir)
     assert "knowledge/not_served.yaml:3: words: give at least one non-empty phrase" in out
     assert any(m.startswith("knowledge/not_served.yaml:1:") and "where_en" in m for m in out)
+
+
+def test_lexicon_loads_with_the_catalogue(kb_dir: Path):
+    cat, problems = load_catalogue(kb_dir)
+    assert problems == []
+    lex = cat.lexicon
+    assert "hoc mon" in lex.places and lex.shorthand["ko"] == "không"
+    assert "không" in lex.stop_accented and "how" in lex.en_markers and "how" in lex.en_stop
+    assert any(c.startswith("re:") for c in lex.aspect_cues["fees"])
+    assert "xin chao" in lex.smalltalk["greeting"]
+
+
+def test_lexicon_problems_name_file_and_line(kb_dir: Path):
+    write(kb_dir, "lexicon/places.yaml", "places:\n  - hoc mon\n  - Hóc Môn\n  - hoc mon\n  -\ntowns: [a]\n")
+    write(kb_dir, "lexicon/aspect_cues.yaml", "fees:\n  - le phi\n  - 're:bao (nhieu'\ncolour:\n  - red\n")
+    write(kb_dir, "lexicon/stopwords.yaml", "english:\n  - 'the'\n  - no\nvietnamese: và\n")
+    write(kb_dir, "lexicon/shorthand.yaml", "ko: không\nđc:\n")
+    write(kb_dir, "lexicon/extra.yaml", "a: b\n")
+    out = messages(kb_dir)
+    assert "knowledge/lexicon/places.yaml:3: places: 'Hóc Môn': write it in lower case" in out
+    assert "knowledge/lexicon/places.yaml:4: places: duplicate entry 'hoc mon' (first at line 2)" in out
+    assert "knowledge/lexicon/places.yaml:5: places: empty entry" in out
+    assert any(m.startswith("knowledge/lexicon/places.yaml:6: unknown list 'towns'") for m in out)
+    assert any(m.startswith("knowledge/lexicon/aspect_cues.yaml:3: fees: 're:bao (nhieu': invalid pattern") for m in out)
+    assert any(m.startswith("knowledge/lexicon/aspect_cues.yaml:4: unknown list 'colour'") for m in out)
+    assert any(m.startswith("knowledge/lexicon/stopwords.yaml:3: english: False is read as a bool") for m in out)
+    assert any(m.startswith("knowledge/lexicon/stopwords.yaml:4: vietnamese: expected a list") for m in out)
+    assert "knowledge/lexicon/shorthand.yaml:2: 'đc': empty entry" in out
+    assert any(m.startswith("knowledge/lexicon/extra.yaml:1: unknown lexicon file") for m in out)
+
+
+def test_accented_entry_in_a_folded_list(kb_dir: Path):
+    write(kb_dir, "lexicon/filler.yaml", "filler:\n  - cho em hỏi\n")
+    assert messages(kb_dir) == ["knowledge/lexicon/filler.yaml:2: filler: 'cho em hỏi': write it without accents"]

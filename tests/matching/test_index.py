@@ -5,6 +5,9 @@ import pytest
 from bot.catalogue.schema import Procedure
 from bot.matching.index import SearchIndex
 from bot.matching.normalize import Synonyms
+from tests.conftest import sample_lexicon
+
+LEX = sample_lexicon()
 
 
 def proc(pid: str, name: str, aliases: list[str] | None = None) -> Procedure:
@@ -16,7 +19,7 @@ INDEX = SearchIndex([
     proc("ho-chieu", "Cấp hộ chiếu phổ thông", ["làm hộ chiếu"]),
     proc("khai-sinh", "Đăng ký khai sinh", ["làm giấy khai sinh"]),
     proc("yeu-to", "Đăng ký kết hôn có yếu tố nước ngoài"),
-], Synonyms({}))
+], Synonyms({}), LEX)
 
 
 def test_an_accent_the_catalogue_never_writes_is_a_slip():
@@ -41,14 +44,14 @@ def test_english_contractions_and_places_weigh_nothing():
 
 
 def test_half_typed_final_clusters_are_repaired():
-    index = SearchIndex([proc("tam-tru", "Đăng ký tạm trú"), proc("chung-thuc", "Chứng thực bản sao")], Synonyms({}))
+    index = SearchIndex([proc("tam-tru", "Đăng ký tạm trú"), proc("chung-thuc", "Chứng thực bản sao")], Synonyms({}), LEX)
     assert index.parse("đăg ký tạm trú").tokens[:2] == ["dang", "ky"]
     assert index.parse("chứg thựk bản sao").tokens[:2] == ["chung", "thuc"]
 
 
 def test_english_inflections_reach_the_dictionary():
     index = SearchIndex([proc("chuyen-nhuong", "Chuyển nhượng quyền sử dụng đất")],
-                        Synonyms({"transfer": ["chuyển nhượng"], "tax": ["thuế"]}))
+                        Synonyms({"transfer": ["chuyển nhượng"], "tax": ["thuế"]}), LEX)
     q = index.parse("transferring my land, what taxes apply")
     assert "transfer" in q.tokens and "tax" in q.tokens
     assert any(exp == ["chuyen", "nhuong"] for _, _, exp in q.spans)
@@ -58,7 +61,7 @@ def test_unconverted_telex_is_read():
     from bot.matching.index import telex_fold
 
     assert [telex_fold(w) for w in ("cuwowsc", "dduwowngf", "nhaajp", "truwowngf")] == ["cuoc", "duong", "nhap", "truong"]
-    index = SearchIndex([proc("cccd", "Cấp đổi thẻ căn cước")], Synonyms({}))
+    index = SearchIndex([proc("cccd", "Cấp đổi thẻ căn cước")], Synonyms({}), LEX)
     assert index.parse("làm căn cuwowsc").tokens[-1] == "cuoc"
 
 
@@ -69,7 +72,7 @@ def test_accent_free_vietnamese_with_that_is_not_english():
 
 
 def test_words_typed_without_a_space_are_split():
-    index = SearchIndex([proc("cong-ty", "Thành lập công ty"), proc("khai-sinh", "Đăng ký khai sinh")], Synonyms({}))
+    index = SearchIndex([proc("cong-ty", "Thành lập công ty"), proc("khai-sinh", "Đăng ký khai sinh")], Synonyms({}), LEX)
     assert index.parse("thành lập côngty").tokens == ["thanh", "lap", "cong", "ty"]
     assert index.parse("dangky khaisinh").tokens == ["dang", "ky", "khai", "sinh"]
 
@@ -88,5 +91,5 @@ SIBLINGS = [
     ("đăng ký thường trú nộp trực tuyến có rẻ hơn nộp trực tiếp không", "thuong-tru"),  # a word apart
 ])
 def test_siblings_follow_the_word_said(question, expected):
-    index = SearchIndex(SIBLINGS, Synonyms({}))
+    index = SearchIndex(SIBLINGS, Synonyms({}), LEX)
     assert index.search(question)[1][0].proc.id == expected

@@ -2,7 +2,7 @@ import pytest
 
 from bot.catalogue import load_or_raise
 from bot.matching import Matcher
-from bot.matching.aspect import detect_aspect
+from bot.matching.aspect import AspectCues
 from bot.matching.normalize import normalize
 
 
@@ -47,7 +47,9 @@ def test_aspect_and_faq(matcher):
     ("bao nhiêu ngày thì có", "time"),
 ])
 def test_aspects(question, aspect):
-    assert detect_aspect(normalize(question)) == aspect
+    from tests.conftest import sample_lexicon
+
+    assert AspectCues(sample_lexicon()).detect(normalize(question)) == aspect
 
 
 def test_curated_preferred_over_name_only(matcher):

@@ -60,15 +60,18 @@ def test_vietnamese_syllable_spelling():
 
 def test_shorthand_is_spelt_out():
     from bot.matching.shorthand import spell_out
+    from tests.conftest import sample_lexicon
 
-    assert spell_out(["kết", "hôn", "vs", "ng", "nc", "ngoài", "đc", "ko"]) == (
+    assert spell_out(["kết", "hôn", "vs", "ng", "nc", "ngoài", "đc", "ko"], sample_lexicon().shorthand) == (
         ["kết", "hôn", "với", "người", "nước", "ngoài", "được", "không"],
         [False, False, True, True, True, False, True, True],
     )
 
 
 def test_synonym_phrases_skip_classifiers_and_numbers():
-    syn = Synonyms({"cất nhà": ["xây dựng nhà ở"], "gộp sổ": ["hợp thửa"]})
+    from tests.conftest import sample_lexicon
+
+    syn = Synonyms({"cất nhà": ["xây dựng nhà ở"], "gộp sổ": ["hợp thửa"]}, sample_lexicon().skippable)
     assert syn.spans(normalize("tính cất cái nhà cấp 4").split()) == [(1, 4, ["xay", "dung", "nha", "o"])]
     assert syn.spans(normalize("gộp 2 sổ đất").split()) == [(0, 3, ["hop", "thua"])]
     assert syn.spans(normalize("gộp đất rồi mới sổ").split()) == []

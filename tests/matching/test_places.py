@@ -1,10 +1,13 @@
 from bot.matching.normalize import folded_words
-from bot.matching.places import place_mask
+from bot.matching.places import Places
+from tests.conftest import sample_lexicon
+
+PLACES = Places(sample_lexicon())
 
 
 def kept(text: str) -> list[str]:
     toks = folded_words(text)
-    return [t for t, keep in zip(toks, place_mask(toks), strict=True) if keep]
+    return [t for t, keep in zip(toks, PLACES.mask(toks), strict=True) if keep]
 
 
 def test_city_and_former_districts_are_dropped():

@@ -1,6 +1,9 @@
 import pytest
 
-from bot.matching.smalltalk import smalltalk
+from bot.matching.smalltalk import SmallTalk
+from tests.conftest import sample_lexicon
+
+smalltalk = SmallTalk(sample_lexicon())
 
 
 @pytest.mark.parametrize("text, kind", [
@@ -17,8 +20,6 @@ def test_questions_are_not_small_talk(text):
 
 
 def test_personal_questions_to_the_bot_are_small_talk():
-    from bot.matching.smalltalk import smalltalk
-
     assert smalltalk("bạn có người yêu chưa") == "bot"
     assert smalltalk("ban bao nhieu tuoi") == "bot"
     assert smalltalk("đăng ký kết hôn với người yêu") is None
