@@ -24,9 +24,9 @@ _CODE = Path(__file__).resolve().parent
 
 
 def _code_digest() -> bytes:
-    """What the built objects' shape depends on: the package's own source."""
+    """What the built objects depend on: the package's own source and its fitted parameters."""
     h = hashlib.sha256(sys.version.encode())
-    for path in sorted(_CODE.rglob("*.py")):
+    for path in sorted(p for p in _CODE.rglob("*") if p.suffix in (".py", ".json")):
         h.update(str(path.relative_to(_CODE)).encode())
         h.update(path.read_bytes())
     return h.digest()

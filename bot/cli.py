@@ -124,6 +124,22 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return evaluate(_engine(args), path, show_misses=not args.quiet)
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from bot.calibrate import run
+    from bot.catalogue import load_catalogue
+    from bot.matching import Matcher
+    from bot.matching.params import DecisionModel, load_params
+
+    cat, problems = load_catalogue(_knowledge(args))
+    if cat is None:
+        print("\n".join(map(str, problems)), file=sys.stderr)
+        return 1
+    # The decision is what is being fitted: the matcher ranks with the current weights, decides nothing.
+    return run(Matcher(cat, replace(load_params(), decision=DecisionModel())), write=args.write)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from bot.benchmark import run
 
@@ -230,6 +246,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("file", nargs="?", default="../shared/eval/dev_questions.tsv")
     ev.add_argument("--quiet", action="store_true", help="figures only, no list of misses")
     ev.set_defaults(func=cmd_eval)
+
+    calib = sub.add_parser("calibrate", parents=[common],
+                           help="fit the answer / did-you-mean / don't-know decision on every labelled question set")
+    calib.add_argument("--write", action="store_true", help="write bot/matching/params.json")
+    calib.set_defaults(func=cmd_calibrate)
 
     bench = sub.add_parser("bench", parents=[common], help="speed and memory at 300 / 3,000 / 30,000 procedures")
     bench.add_argument("--names", default="../shared/data/national/dichvucong_catalog.jsonl")

@@ -1,38 +1,82 @@
-"""Decide what a question gets from its ranked candidates: one answer, a few choices, or none."""
+"""Decide what a question gets from its ranked candidates: one answer, a few choices, or none.
+
+The decision is a fitted model, not hand-set bars: `features` describes the candidates (scores,
+margins, coverage, whether the question names a procedure whole, tier, length, language, what kind of
+question it is), two linear scores (the logits of two logistic models) say how likely the first
+candidate is right and a right one is among the three offered, and two limits decide. `python -m bot calibrate` fits all
+of it on labelled questions, cross-validated, and writes the numbers into `params.json`.
+"""
 
 from __future__ import annotations
 
-from .index import Hit
-from .params import MatchParams
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.catalogue.schema import Faq
+
+from .index import Hit, Query
+from .params import DecisionModel, MatchParams
 from .result import Kind, Match
+
+# The features, in the order the model's weights follow (params.json names them, and a mismatch fails).
+FEATURES = (
+    "score",  # the first candidate's score
+    "margin",  # ... minus the second's
+    "margin3",  # ... minus the third's
+    "coverage",  # the share of the question's words the first candidate explains
+    "anchor",  # a naming phrase of the first candidate found whole in the question (0..1)
+    "similarity",  # fuzzy similarity of the question to the first candidate's best phrase (0..1)
+    "imported",  # the first candidate is a national record, not a curated card
+    "words",  # log(1 + content words of the question)
+    "english",  # asked in English
+    "qa",  # the best phrase is a staff Q&A phrasing said nearly as written
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the decision looks at besides the hits."""
+
+    content_words: int
+    english: bool
+
+
+def features(hits: list[Hit], evidence: Evidence, anchor_full: float, params: MatchParams) -> np.ndarray:
+    s = [h.score for h in hits[:3]] + [0.0] * (3 - min(len(hits), 3))
+    best = hits[0]
+    qa = best.phrase is not None and best.phrase.kind == "faq" and best.phrase_sim >= params.faq_min
+    return np.array([
+        s[0], s[0] - s[1], s[0] - s[2], best.coverage, min(best.anchor / anchor_full, 1.0) if anchor_full else 0.0,
+        best.phrase_sim / 100.0, float(not best.proc.is_curated), math.log1p(evidence.content_words),
+        float(evidence.english), float(qa),
+    ], dtype=np.float64)
+
+
+def kind_of(model: DecisionModel, x: np.ndarray) -> Kind:
+    if not model.w_first:
+        return "choices"  # no fitted model (a catalogue built before calibration): offer, never assert
+    if float(x @ np.asarray(model.w_first)) >= model.answer_min:
+        return "answer"
+    return "choices" if float(x @ np.asarray(model.w_three)) >= model.choice_min else "none"
 
 
 def decide(question: str, aspect: str | None, hits: list[Hit], top: int, params: MatchParams,
-           content_words: int = 0, english: bool = False, anchor_min: float = 3.0) -> Match:
-    """Answer, offer choices or say none, from the ranked hits; the bars come down for long and English
-    questions and for a question that names the procedure whole."""
+           evidence: Evidence, anchor_full: float) -> Match:
+    """Answer, offer choices or say none, from the ranked hits."""
     if not hits:
         return Match(question, "none", aspect)
-    par = params
     best = hits[0]
-    faq = None
-    if best.phrase is not None and best.phrase.kind == "faq" and best.phrase_sim >= par.faq_min:
+    kind = kind_of(params.decision, features(hits, evidence, anchor_full, params))
+    faq: Faq | None = None
+    if best.phrase is not None and best.phrase.kind == "faq" and best.phrase_sim >= params.faq_min:
         faq = best.proc.faq[best.phrase.ref]
-    runner = hits[1].score if len(hits) > 1 else 0.0
-    anchored = best.anchor >= anchor_min
-    t = min(max((content_words - par.long_from) / (par.long_to - par.long_from), 0.0), 1.0)
-    answer_min = par.answer_min + t * (par.long_answer_min - par.answer_min)
-    choice_min = par.choice_min + t * (par.long_choice_min - par.choice_min)
-    if english and content_words >= 3:
-        answer_min, choice_min = min(answer_min, par.english_answer_min), min(choice_min, par.english_choice_min)
-    clear = best.score - runner >= par.answer_margin or faq is not None
-    if clear and (best.score >= answer_min or (anchored and best.score >= par.anchored_answer_min)):
-        kind: Kind = "answer"
-    elif best.score >= choice_min or (anchored and best.score >= par.anchored_choice_min):
-        kind = "choices"
-    else:
-        kind = "none"
     if kind == "choices":
         # Only offer alternatives that are themselves plausible.
-        hits = [h for h in hits if best.score - h.score < par.choice_gap] or hits[:1]
+        hits = [h for h in hits if best.score - h.score < params.choice_gap] or hits[:1]
     return Match(question, kind, aspect, hits[:top], [faq] if faq is not None and kind == "answer" else [])
+
+
+def query_evidence(q: Query) -> Evidence:
+    return Evidence(sum(1 for stop in q.stop_mask if not stop), q.english)

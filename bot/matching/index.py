@@ -51,6 +51,11 @@ def short_name(folded_name: str) -> str | None:
     return head if 2 <= len(head.split()) < len(folded_name.split()) else None
 
 
+# Phrasings that are questions (staff Q&A, real citizens' portal questions): they add words to a
+# procedure's vocabulary but do not name it (no document frequency, no anchor).
+QUESTION_KINDS = frozenset({"faq", "portal"})
+
+
 @dataclass
 class Phrase:
     text: str  # folded words joined by spaces
@@ -167,8 +172,9 @@ def _fold_word(word: str) -> str:
 
 class SearchIndex:
     def __init__(self, procedures: list[Procedure], synonyms: Synonyms, lexicon: Lexicon,
-                 params: MatchParams | None = None):
+                 params: MatchParams | None = None, phrasings: dict[str, list[str]] | None = None):
         self.synonyms = synonyms
+        self.phrasings = phrasings or {}  # code -> real citizens' questions (the portal's FAQ)
         self.params = params = params or MatchParams()
         self.lexicon = lexicon
         self.aspects = AspectCues(lexicon)
@@ -277,6 +283,8 @@ class SearchIndex:
                 add(q, par.w_faq, "faq", k)
         for kw in p.keywords:
             add(kw, par.w_keyword, "keyword")
+        for question in self.phrasings.get(p.code, ()):
+            add(question, par.w_portal, "portal")
 
         vocab: dict[str, float] = {}
         core: set[str] = set()
@@ -285,19 +293,25 @@ class SearchIndex:
             toks = ph.text.split()
             for t in toks:
                 vocab[t] = max(vocab.get(t, 0.0), ph.weight)
-            if ph.kind != "faq":
+            if ph.kind not in QUESTION_KINDS:
                 core.update(toks)
                 pairs.update(_pairs(toks))
             # Indexing the meaning of abbreviations in names lets "GCN" names meet "giay chung nhan".
             for _, _, exp in self.synonyms.spans(toks):
                 for t in exp:
                     vocab.setdefault(t, ph.weight * par.expansion_share)
-                if ph.kind != "faq":  # "TNHH" in a name names it as much as "trách nhiệm hữu hạn"
+                if ph.kind not in QUESTION_KINDS:  # "TNHH" in a name names it as much as "trách nhiệm hữu hạn"
                     core.update(exp)
                     pairs.update(_pairs(exp))
-        for summary in (p.summary, p.en.summary if p.en else None):
-            for t in folded_words(summary or ""):
-                vocab.setdefault(t, par.w_summary)
+        # What the record says beyond its name (who files it, what they get, the field, the agency):
+        # vocabulary only, each field at its own weight.
+        fields = ((p.summary, par.w_summary), (p.en.summary if p.en else None, par.w_summary),
+                  (p.result, par.w_result), (p.field, par.w_field), ("; ".join(p.audience), par.w_audience),
+                  (p.agency, par.w_agency))
+        for text, weight in fields:
+            for t in folded_words(text or "")[: par.field_words]:
+                if weight > vocab.get(t, 0.0):
+                    vocab[t] = weight
         sources = [name, *p.aliases, *p.keywords, p.summary or "", *(q for f in p.faq for q in f.q)]
         accented = {w for text in sources for w in words(text)}
         return Doc(p, phrases, vocab, core, pairs, accented)

@@ -1,39 +1,47 @@
-"""Decide what a question gets: one answer, a few choices, or an honest "I don't know"."""
+"""The matching pipeline: understand the question, retrieve and score candidates, decide, choose Q&A."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.catalogue import Catalogue
-from bot.catalogue.schema import Procedure
+from bot.catalogue.schema import NotServed, Procedure
 
 from .aspect import AspectCues
-from .decide import decide
-from .index import SearchIndex
+from .decide import FEATURES, Evidence, decide, query_evidence
+from .index import Hit, Query, SearchIndex
 from .normalize import MAX_QUERY_CHARS, Synonyms, normalize
 from .not_served import TopicSpotter, card_text
-from .params import MatchParams
+from .params import MatchParams, load_params
 from .qa import with_qa
 from .result import Match
 from .smalltalk import SmallTalk
 
 
-def _content(q) -> int:
-    """How many words of the question are not function words."""
-    return sum(1 for stop in q.stop_mask if not stop)
+@dataclass
+class Ranked:
+    """A question understood and its candidates scored, before any decision."""
+
+    question: str
+    query: Query
+    aspect: str | None
+    hits: list[Hit]
+    evidence: Evidence
+    topic: NotServed | None
 
 
 class Matcher:
-    """Two tiers: the curated catalogue first (its own index and IDF, so importing the national list
-    changes nothing it answers confidently), then everything, imports included, for the rest."""
+    """One pass over the whole catalogue, curated cards and national records alike: understand the
+    question, retrieve and score candidates, decide, then choose the Q&A entries to show."""
 
     def __init__(self, catalogue: Catalogue, params: MatchParams | None = None):
         self.catalogue = catalogue
-        self.params = params = params or MatchParams()
+        self.params = params = params or load_params()
+        if params.decision.features and params.decision.features != FEATURES:
+            raise ValueError("params.json was fitted on other features: run `python -m bot calibrate --write`")
         lexicon = catalogue.lexicon
         self.synonyms = Synonyms(catalogue.synonyms, lexicon.skippable)
-        curated = [p for p in catalogue.procedures if p.is_curated]
-        self.index = SearchIndex(catalogue.procedures, self.synonyms, lexicon, params)
-        has_imports = len(curated) < len(catalogue.procedures)
-        self.curated_index = SearchIndex(curated, self.synonyms, lexicon, params) if has_imports and curated else None
+        self.index = SearchIndex(catalogue.procedures, self.synonyms, lexicon, params, catalogue.phrasings)
         self.topics = TopicSpotter(catalogue.not_served, lexicon.skippable)
         self.smalltalk = SmallTalk(lexicon)
         self.aspects = AspectCues(lexicon)
@@ -45,44 +53,29 @@ class Matcher:
             text = self._card_texts[proc.id] = card_text(proc)
         return text
 
-    def match(self, question: str, top: int = 3) -> Match:
+    def rank(self, question: str, top: int = 3) -> Ranked:
+        """Understand, retrieve and score: everything the decision looks at."""
         question = question[: MAX_QUERY_CHARS * 4]
-        folded = normalize(question)
-        chat = self.smalltalk(question)
-        if chat is not None:
-            return Match(question, "none", None, smalltalk=chat)
-        aspect = self.aspects.detect(folded)
-        limit = max(top, 3)
-        curated = self.curated_index or self.index
-        q, hits = curated.search(question, limit=limit)
-        # Tier 1: the curated cards, with their own index and IDF.
-        first = with_qa(curated, q, decide(question, aspect, hits, top, self.params, _content(q), q.english,
-                                           curated.anchor_min), self.params)
+        aspect = self.aspects.detect(normalize(question))
+        q, hits = self.index.search(question, limit=max(top, 3) + 3)
         found = self.topics.find(q.tokens, q.acc_tokens)
         topic = found[0] if found else None
-        if (found and first.kind != "none" and (found[0].strong or first.hits[0].anchor < curated.anchor_min)
-                and f" {found[1]} " not in self._card_text(first.hits[0].proc)):
-            # "xin visa", "sang tên xe": a subject served elsewhere, and no procedure of ours named.
-            first = Match(question, "none", aspect, first.hits)
-        first.not_served = topic if first.kind == "none" else None
-        if first.kind != "none" or self.curated_index is None or topic is not None:
-            # A curated answer or "did you mean" beats any imported guess; a subject staff marked as
-            # served elsewhere gets their pointer, not a national record that merely shares its words.
-            return self._tag(q, first)
-        q, hits = self.index.search(question, limit=limit + 3)
-        # The curated tier has judged the curated cards already: the national import is asked only about
-        # its own records, and they must clear a higher bar.
-        hits = [h for h in hits if not h.proc.is_curated]
-        for h in hits:
-            h.score -= self.params.imported_penalty
-        # A short official name found in the question ("khiếu nại", "bệnh viện") says little among
-        # thousands of national records: here only the scores decide, never an anchor.
-        # Tier 2: the whole catalogue, imports included.
-        last = with_qa(self.index, q, decide(question, aspect, hits, top, self.params, _content(q), q.english,
-                                             float("inf")), self.params)
-        return self._tag(q, last)
+        if found:
+            # One scope rule: a question naming a subject served elsewhere ("gia hạn visa") is fitted
+            # only by a procedure that speaks of that subject, or that it names whole ("đăng ký kết hôn
+            # để xin visa") unless staff marked the subject strong; if none is left, their pointer answers.
+            hits = [h for h in hits if f" {found[1]} " in self._card_text(h.proc)
+                    or (not topic.strong and h.anchor >= self.index.anchor_min)]
+        return Ranked(question, q, aspect, hits, query_evidence(q), topic)
 
-    @staticmethod
-    def _tag(q, match: Match) -> Match:
-        match.english = q.english
+    def match(self, question: str, top: int = 3) -> Match:
+        chat = self.smalltalk(question[: MAX_QUERY_CHARS * 4])
+        if chat is not None:
+            return Match(question, "none", None, smalltalk=chat)
+        r = self.rank(question, top)
+        match = decide(r.question, r.aspect, r.hits, top, self.params, r.evidence, self.index.anchor_full)
+        match = with_qa(self.index, r.query, match, self.params)
+        # One scope rule: a subject served elsewhere is the answer only when nothing here fits.
+        match.not_served = r.topic if match.kind == "none" else None
+        match.english = r.query.english
         return match

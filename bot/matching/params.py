@@ -1,12 +1,30 @@
 """Every number the matcher weighs, limits or decides by, in one place.
 
-Calibrated on the dev questions and the Q&A sets (see `python -m bot eval`); change one only with the
-eval figures before and after. Scores are in [0, 1].
+The defaults below are starting values; the numbers in force are in `params.json` beside this file,
+written by `python -m bot calibrate` (which fits them on labelled questions, cross-validated, and
+prints its figures). `load_params()` reads that file; a field it does not name keeps its default.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+PARAMS_FILE = Path(__file__).with_name("params.json")
+
+
+@dataclass(frozen=True)
+class DecisionModel:
+    """Two linear scores over `decide.FEATURES` (the logits of two logistic models): answer when
+    x·w_first >= answer_min (the first candidate is likely right), else offer choices when
+    x·w_three >= choice_min (a right one is likely among three), else say "I don't know"."""
+
+    features: tuple[str, ...] = ()
+    w_first: tuple[float, ...] = ()
+    answer_min: float = 0.0
+    w_three: tuple[float, ...] = ()
+    choice_min: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -21,6 +39,12 @@ class MatchParams:
     w_faq: float = 0.5  # staff FAQ phrasings
     w_keyword: float = 0.8  # keywords
     w_summary: float = 0.3  # summary words (vocabulary only, no phrase)
+    w_portal: float = 0.5  # real citizens' questions from the national portal's FAQ
+    w_result: float = 0.3  # what the citizen gets (vocabulary only)
+    w_field: float = 0.2  # the field of activity (vocabulary only)
+    w_audience: float = 0.15  # who files it (vocabulary only)
+    w_agency: float = 0.15  # the agency (vocabulary only)
+    field_words: int = 40  # words of each of those fields indexed
     short_name_share: float = 0.95  # the short name ("giấy phép lao động") weighs this share of an alias
     expansion_share: float = 0.8  # a synonym's meaning inside a phrase weighs this share of the phrase
     # --- understand: word weights of a question ------------------------------------------------
@@ -48,19 +72,8 @@ class MatchParams:
     curated_bonus: float = 0.02  # score bonus of a curated card
     sibling_step: float = 0.01  # a sibling named by the words said goes this far ahead
     # --- decide --------------------------------------------------------------------------------
-    answer_min: float = 0.60  # below this a single confident answer is not given
-    answer_margin: float = 0.05  # ... nor when the runner-up is this close
-    choice_min: float = 0.52  # below this nothing fits: out of scope (unless anchored or long)
-    long_from: int = 6  # content words: from here the bars come down with length ...
-    long_to: int = 12  # ... reaching the long_* bars here
-    long_choice_min: float = 0.30  # choice bar of a long, chatty question
-    long_answer_min: float = 0.42  # answer bar of a long, chatty question
-    english_choice_min: float = 0.36  # choice bar of an English question of 3+ content words
-    english_answer_min: float = 0.42  # answer bar of an English question of 3+ content words
-    anchored_answer_min: float = 0.42  # answer bar when the question names the procedure whole
-    anchored_choice_min: float = 0.33  # choice bar when the question names the procedure whole
+    decision: DecisionModel = field(default_factory=DecisionModel)  # fitted by `python -m bot calibrate`
     choice_gap: float = 0.15  # "did you mean" lists only candidates this close to the best
-    imported_penalty: float = 0.08  # an imported (national) record must clear bars this much higher
     # --- Q&A entries ---------------------------------------------------------------------------
     faq_min: float = 80.0  # similarity (0-100) of the question to a staff phrasing to answer it first
     faq_strong: float = 0.7  # a "did you mean" whose candidate has an entry fitting this well ...
@@ -73,3 +86,30 @@ class MatchParams:
     faq_shown: int = 2  # at most this many entries shown
     faq_sim_share: float = 0.3  # in an entry's fit: fuzzy similarity's share (the rest is the F-measure)
     aspect_mismatch: float = 0.1  # cost of an entry asking another aspect (fees for "how long")
+
+
+def load_params(path: Path = PARAMS_FILE) -> MatchParams:
+    """The parameters in force: the defaults, overridden by what the calibration wrote."""
+    base = MatchParams()
+    if not path.exists():
+        return base
+    data = json.loads(path.read_text(encoding="utf-8"))
+    known = {f.name for f in fields(MatchParams)} - {"decision"}
+    values = {k: v for k, v in data.get("match", {}).items() if k in known}
+    d = data.get("decision")
+    if d:
+        values["decision"] = DecisionModel(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
+    return replace(base, **values)
+
+
+def dump_params(params: MatchParams, figures: dict | None = None) -> str:
+    """params.json's text: what differs from the defaults, the decision model, and the figures the
+    calibration measured (cross-validated) when it wrote them."""
+    base = MatchParams()
+    match = {f.name: getattr(params, f.name) for f in fields(MatchParams)
+             if f.name != "decision" and getattr(params, f.name) != getattr(base, f.name)}
+    d = params.decision
+    decision = {f.name: (list(getattr(d, f.name)) if isinstance(getattr(d, f.name), tuple) else getattr(d, f.name))
+                for f in fields(DecisionModel)}
+    return json.dumps({"match": match, "decision": decision, "figures": figures or {}}, ensure_ascii=False,
+                      indent=1) + "\n"

@@ -1,11 +1,18 @@
 import datetime as dt
 
-from bot.catalogue.schema import Procedure
-from bot.matching.decide import decide
-from bot.matching.index import Hit
-from bot.matching.params import MatchParams
+import numpy as np
 
-P = MatchParams()
+from bot.catalogue.schema import Procedure
+from bot.matching.decide import FEATURES, Evidence, decide, features, kind_of
+from bot.matching.index import Hit
+from bot.matching.params import DecisionModel, MatchParams
+
+# A hand-made model for the mechanics: the answer score is 10 x score + 20 x margin, the choice score
+# 10 x score; answer from 9, choices from 5.
+W1 = [10.0 if f == "score" else 20.0 if f == "margin" else 0.0 for f in FEATURES]
+W3 = [10.0 if f == "score" else 0.0 for f in FEATURES]
+P = MatchParams(decision=DecisionModel(FEATURES, tuple(W1), 9.0, tuple(W3), 5.0))
+SHORT = Evidence(content_words=3, english=False)
 
 
 def hit(pid: str, score: float, anchor: float = 0.0) -> Hit:
@@ -14,21 +21,29 @@ def hit(pid: str, score: float, anchor: float = 0.0) -> Hit:
     return Hit(proc, score, anchor=anchor)
 
 
+def test_features_follow_their_names():
+    x = features([hit("a", 0.8), hit("b", 0.5), hit("c", 0.4)], SHORT, 10.0, P)
+    assert len(x) == len(FEATURES)
+    named = dict(zip(FEATURES, x, strict=True))
+    assert named["score"] == 0.8 and np.isclose(named["margin"], 0.3) and np.isclose(named["margin3"], 0.4)
+    assert named["imported"] == 0.0 and np.isclose(named["words"], np.log1p(3))
+
+
 def test_a_clear_best_is_the_answer():
-    m = decide("q", None, [hit("a", 0.8), hit("b", 0.5)], 3, P)
+    m = decide("q", None, [hit("a", 0.8), hit("b", 0.5)], 3, P, SHORT, 10.0)
     assert m.kind == "answer" and m.best.id == "a"
 
 
 def test_a_close_runner_up_makes_choices_of_plausible_ones_only():
-    m = decide("q", None, [hit("a", 0.7), hit("b", 0.68), hit("c", 0.5)], 3, P)
+    m = decide("q", None, [hit("a", 0.7), hit("b", 0.68), hit("c", 0.5)], 3, P, SHORT, 10.0)
     assert m.kind == "choices" and [h.proc.id for h in m.hits] == ["a", "b"]
 
 
-def test_low_scores_are_none_unless_the_question_names_the_procedure():
-    assert decide("q", None, [hit("a", 0.45)], 3, P).kind == "none"
-    assert decide("q", None, [hit("a", 0.45, anchor=5.0)], 3, P, anchor_min=3.0).kind == "answer"
-    assert decide("q", None, [], 3, P).kind == "none"
+def test_low_scores_are_none():
+    assert decide("q", None, [hit("a", 0.45), hit("b", 0.44)], 3, P, SHORT, 10.0).kind == "none"
+    assert decide("q", None, [], 3, P, SHORT, 10.0).kind == "none"
 
 
-def test_long_questions_meet_lower_bars():
-    assert decide("q", None, [hit("a", 0.45)], 3, P, content_words=12).kind == "answer"
+def test_without_a_fitted_model_it_offers_and_never_asserts():
+    x = features([hit("a", 0.99)], SHORT, 10.0, P)
+    assert kind_of(DecisionModel(), x) == "choices"

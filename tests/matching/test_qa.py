@@ -15,7 +15,7 @@ def matcher():
 
 
 def test_a_specific_question_gets_its_entry(matcher):
-    index = matcher.curated_index or matcher.index
+    index = matcher.index
     q, hits = index.search("bao lâu phải làm khai sinh cho con")
     settled = Match("bao lâu phải làm khai sinh cho con", "answer", "time", hits[:1])
     shown = with_qa(index, q, settled, MatchParams())
@@ -23,14 +23,14 @@ def test_a_specific_question_gets_its_entry(matcher):
 
 
 def test_no_entries_for_none_or_a_bare_name(matcher):
-    index = matcher.curated_index or matcher.index
+    index = matcher.index
     q, hits = index.search("đăng ký khai sinh")
     assert with_qa(index, q, Match("x", "none", None, hits), MatchParams()).faqs == []
     assert with_qa(index, q, Match("x", "answer", None, hits[:1]), MatchParams()).faqs == []
 
 
 def test_at_most_faq_shown_entries(matcher):
-    index = matcher.curated_index or matcher.index
+    index = matcher.index
     q, hits = index.search("khai sinh bao lâu, lệ phí bao nhiêu, nộp ở đâu")
     shown = with_qa(index, q, Match("x", "answer", None, hits[:1]), MatchParams(faq_shown=1))
     assert len(shown.faqs) <= 1

@@ -1,0 +1,241 @@
+"""`python -m bot calibrate`: fit the decision (answer / did you mean / I don't know) on labelled questions.
+
+Every labelled question set the project has (`LABELLED`) is run through the matcher up to the decision;
+the candidates' features (`decide.FEATURES`) and whether the first / any of three candidates is right
+become the data. Two logistic models and two limits are fitted (`matching.calibration`), then each
+weight and limit is refined against the cost directly, and a feature whose weight can move 30 % either
+way without changing the cost is dropped: every number left matters. The figures printed are
+cross-validated (each question decided by a model fitted without its fold); `--write` stores the model
+fitted on everything in `bot/matching/params.json`, with those figures.
+
+Held-out 8 (`eval/untuned/holdout8_questions.tsv`) is never used here: it stays an unbiased measure.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from bot.matching import Matcher
+from bot.matching import calibration as cal
+from bot.matching.decide import FEATURES, features
+from bot.matching.params import PARAMS_FILE, DecisionModel, MatchParams, dump_params
+
+ROOT = Path(__file__).resolve().parents[1]
+# The labelled questions: dev (a copy of the shared dev set), the held-out sets that were read while
+# tuning, the two untuned ones that are not the newest, and real citizens' portal questions.
+LABELLED = (
+    "tests/data/dev_questions.tsv",
+    "eval/holdout_questions.tsv", "eval/holdout2_questions.tsv", "eval/holdout3_questions.tsv",
+    "eval/holdout4_questions.tsv", "eval/holdout5_questions.tsv", "eval/holdout6a_questions.tsv",
+    "eval/untuned/holdout6b_questions.tsv", "eval/untuned/holdout7_questions.tsv",
+    "eval/portal_questions.tsv",
+)
+FOLDS = 5
+L2 = 1.0
+STEPS = (0.7, 0.8, 0.9, 0.95, 1.05, 1.1, 1.2, 1.3)  # multipliers tried when refining one number
+SHIFT = 0.3  # a number that can move this much either way without changing the cost is dropped
+TOLERANCE = 0.002  # ... "without changing": by less than this share of the questions (cost units)
+
+
+@dataclass
+class Data:
+    """One row per labelled question that is not small talk."""
+
+    X: np.ndarray
+    top1: np.ndarray
+    top3: np.ndarray
+    in_scope: np.ndarray
+    source: np.ndarray  # which file each question came from
+
+
+def read_set(path: Path) -> list[tuple[str, set[str]]]:
+    with path.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    return [(r["question"], {x.strip() for x in r["expected"].split(",") if x.strip() and x.strip() != "-"})
+            for r in rows]
+
+
+def collect(matcher: Matcher, files: tuple[str, ...] = LABELLED, root: Path = ROOT) -> Data:
+    rows, top1, top3, in_scope, source = [], [], [], [], []
+    for name in files:
+        path = root / name
+        if not path.exists():
+            continue
+        for question, expected in read_set(path):
+            if matcher.smalltalk(question) is not None:
+                continue  # greetings and thanks are answered by rule, never by a card
+            r = matcher.rank(question)
+            if not r.hits:
+                continue  # nothing shares a word with the catalogue: "I don't know" needs no model
+            ok = [bool({h.proc.id, h.proc.code} & expected) for h in r.hits[:3]]
+            rows.append(features(r.hits, r.evidence, matcher.index.anchor_full, matcher.params))
+            top1.append(ok[0])
+            top3.append(any(ok))
+            in_scope.append(bool(expected))
+            source.append(name)
+    return Data(np.array(rows), np.array(top1), np.array(top3), np.array(in_scope), np.array(source))
+
+
+# --- the model as shipped: raw weights and two thresholds on the linear scores ---------------------
+
+
+@dataclass(frozen=True)
+class Linear:
+    """answer when x·w1 >= t1; else choices when x·w3 >= t3; else none."""
+
+    w1: np.ndarray
+    t1: float
+    w3: np.ndarray
+    t3: float
+
+    def decide(self, X: np.ndarray) -> np.ndarray:
+        return np.where(X @ self.w1 >= self.t1, cal.ANSWER, np.where(X @ self.w3 >= self.t3, cal.CHOICES, cal.NONE))
+
+    def numbers(self) -> list[tuple[str, int]]:
+        return ([("w1", i) for i in range(len(self.w1))] + [("t1", -1)]
+                + [("w3", i) for i in range(len(self.w3))] + [("t3", -1)])
+
+    def scaled(self, which: str, i: int, factor: float) -> Linear:
+        if which in ("t1", "t3"):
+            return replace(self, **{which: getattr(self, which) * factor})
+        w = getattr(self, which).copy()
+        w[i] *= factor
+        return replace(self, **{which: w})
+
+
+def _logit(p: float) -> float:
+    return float(np.log(p / (1 - p)))
+
+
+def to_linear(f: cal.Fitted) -> Linear:
+    """Fold standardisation and intercepts into raw weights and thresholds."""
+    w1, w3 = f.w1 / f.scale, f.w3 / f.scale
+    t1 = _logit(f.answer_min) - f.b1 + float(f.w1 @ (f.mean / f.scale))
+    t3 = _logit(f.choice_min) - f.b3 + float(f.w3 @ (f.mean / f.scale))
+    return Linear(w1, t1, w3, t3)
+
+
+def cost(model: Linear, d: Data, rows: np.ndarray | None = None) -> float:
+    idx = slice(None) if rows is None else rows
+    return float(cal.outcome_cost(model.decide(d.X[idx]), d.top1[idx], d.top3[idx], d.in_scope[idx]).sum())
+
+
+def refine(model: Linear, d: Data, rows: np.ndarray, rounds: int = 3) -> Linear:
+    """Coordinate descent on the cost itself: the logistic fit ranks well, the cost decides the limits."""
+    best = cost(model, d, rows)
+    for _ in range(rounds):
+        moved = False
+        for which, i in model.numbers():
+            for step in STEPS:
+                trial = model.scaled(which, i, step)
+                c = cost(trial, d, rows)
+                if c < best - 1e-9:
+                    model, best, moved = trial, c, True
+        if not moved:
+            break
+    return model
+
+
+def insensitive(model: Linear, d: Data, rows: np.ndarray) -> list[tuple[str, int]]:
+    """The numbers a ±SHIFT move of which costs less than TOLERANCE of the questions."""
+    base = cost(model, d, rows)
+    margin = TOLERANCE * len(d.X[rows])
+    weak = []
+    for which, i in model.numbers():
+        worse = min(cost(model.scaled(which, i, 1 + s), d, rows) for s in (SHIFT, -SHIFT)) - base
+        if worse <= margin:
+            weak.append((which, i))
+    return weak
+
+
+def fit_model(d: Data, rows: np.ndarray, active: list[int]) -> Linear:
+    X = d.X[rows][:, active]
+    f = cal.fit(X, d.top1[rows], d.top3[rows], d.in_scope[rows], L2)
+    lin = to_linear(f)
+    full = Linear(np.zeros(d.X.shape[1]), lin.t1, np.zeros(d.X.shape[1]), lin.t3)
+    full.w1[active], full.w3[active] = lin.w1, lin.w3
+    return refine(full, d, rows)
+
+
+def fit_pruned(d: Data, rows: np.ndarray) -> tuple[Linear, list[int]]:
+    """Fit, then drop the weakest feature while some feature's weights do not matter, and refit."""
+    active = list(range(d.X.shape[1]))
+    model = fit_model(d, rows, active)
+    while True:
+        weak = insensitive(model, d, rows)
+        weak_features = [i for i in active if ("w1", i) in weak and ("w3", i) in weak]
+        if not weak_features or len(active) <= 2:
+            break
+        active.remove(min(weak_features, key=lambda i: abs(model.w1[i]) + abs(model.w3[i])))
+        model = fit_model(d, rows, active)
+    # A weight that matters for one model but not the other is zeroed if that costs nothing.
+    for which, i in insensitive(model, d, rows):
+        if which in ("w1", "w3") and getattr(model, which)[i] != 0:
+            trial = model.scaled(which, i, 0.0)
+            if cost(trial, d, rows) <= cost(model, d, rows):
+                model = trial
+    return model, active
+
+
+def figures(decision: np.ndarray, d: Data, rows: np.ndarray | None = None) -> dict[str, float]:
+    idx = slice(None) if rows is None else rows
+    return cal.summary(decision[idx] if rows is not None else decision, d.top1[idx], d.top3[idx], d.in_scope[idx])
+
+
+def cross_validated(d: Data, k: int = FOLDS) -> np.ndarray:
+    decisions = np.zeros(len(d.X), dtype=np.int64)
+    for held in cal.folds(len(d.X), k):
+        train = np.ones(len(d.X), dtype=bool)
+        train[held] = False
+        model, _ = fit_pruned(d, np.flatnonzero(train))
+        decisions[held] = model.decide(d.X[held])
+    return decisions
+
+
+def to_params(model: Linear, params: MatchParams) -> MatchParams:
+    def r(v: float) -> float:
+        return round(float(v), 6)
+
+    decision = DecisionModel(features=FEATURES, w_first=tuple(r(x) for x in model.w1), answer_min=r(model.t1),
+                             w_three=tuple(r(x) for x in model.w3), choice_min=r(model.t3))
+    return replace(params, decision=decision)
+
+
+def from_params(params: MatchParams) -> Linear:
+    d = params.decision
+    return Linear(np.array(d.w_first), d.answer_min, np.array(d.w_three), d.choice_min)
+
+
+def run(matcher: Matcher, write: bool = False, out: Path = PARAMS_FILE) -> int:
+    d = collect(matcher)
+    print(f"{len(d.X)} labelled questions ({int(d.in_scope.sum())} in scope) from {len(set(d.source))} sets")
+    cv = cross_validated(d)
+    print(f"cross-validated ({FOLDS} folds):")
+    header = f"{'set':<40} {'answered right':>15} {'top-1':>7} {'top-3':>7} {'rejected':>9} {'conf. wrong':>12}"
+    print(header)
+    report: dict[str, dict[str, float]] = {}
+    for name in ["all", *LABELLED]:
+        rows = None if name == "all" else np.flatnonzero(d.source == name)
+        if rows is not None and not len(rows):
+            continue
+        f = figures(cv, d, rows)
+        report[name] = {k: round(v, 4) for k, v in f.items()}
+        print(f"{name:<40} {f['answered_right']:>15.1%} {f['top1']:>7.1%} {f['top3']:>7.1%} "
+              f"{f['rejected']:>9.1%} {f['confident_wrong']:>12.1%}")
+    model, active = fit_pruned(d, np.arange(len(d.X)))
+    kept = [FEATURES[i] for i in active]
+    print("features kept:", ", ".join(kept))
+    fitted = figures(model.decide(d.X), d)
+    print("fitted on everything (not a measure): " + ", ".join(f"{k} {v:.1%}" for k, v in fitted.items()))
+    if write:
+        params = to_params(model, matcher.params)
+        out.write_text(dump_params(params, {"cross_validated": report, "questions": len(d.X),
+                                            "features_kept": kept}), encoding="utf-8")
+        print(f"wrote {out}")
+    return 0
+
+
