@@ -137,7 +137,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         print("\n".join(map(str, problems)), file=sys.stderr)
         return 1
     # The decision is what is being fitted: the matcher ranks with the current weights, decides nothing.
-    return run(Matcher(cat, replace(load_params(), decision=DecisionModel())), write=args.write)
+    return run(Matcher(cat, replace(load_params(), decision=DecisionModel())), write=args.write,
+               ranking=args.ranking)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -250,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     calib = sub.add_parser("calibrate", parents=[common],
                            help="fit the answer / did-you-mean / don't-know decision on every labelled question set")
     calib.add_argument("--write", action="store_true", help="write bot/matching/params.json")
+    calib.add_argument("--ranking", action="store_true", help="also search the ranking weights (a few minutes)")
     calib.set_defaults(func=cmd_calibrate)
 
     bench = sub.add_parser("bench", parents=[common], help="speed and memory at 300 / 3,000 / 30,000 procedures")

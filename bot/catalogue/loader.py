@@ -29,6 +29,7 @@ class Catalogue:
     lexicon: Lexicon = field(default_factory=Lexicon)  # the word lists of matching (knowledge/lexicon/)
     locations: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> (file, line)
     phrasings: dict[str, list[str]] = field(default_factory=dict)  # code -> real citizens' questions
+    situations: dict[str, list[str]] = field(default_factory=dict)  # code -> situations leading to it
     shadowed: int = 0  # imported records hidden by a curated one of the same code
     other_province: int = 0  # records specific to another province: valid, not served
     official_orphans: int = 0  # official answers (official_answers/) whose code no procedure here has
@@ -215,6 +216,48 @@ def load_group_fields(root: Path, group_ids: set[str], problems: list[Problem]) 
 
 
 PHRASINGS_FILE = "portal_phrasings.jsonl"
+SITUATIONS_FILE = "situations.yaml"
+
+
+def load_situations(root: Path, problems: list[Problem]) -> dict[str, list[str]]:
+    """`situations.yaml`: life situations that lead to a procedure ("người thân vừa qua đời", "my wife
+    just gave birth"), by code; written from the law and the records. Returns code -> phrases."""
+    path = root / SITUATIONS_FILE
+    if not path.exists():
+        return {}
+    tree = _read(path, root, problems)
+    if tree is None or tree.value is None:
+        return {}
+    if not isinstance(tree.value, list):
+        problems.append(Problem(tree.rel, 1, "expected a list of {code, vi, en}"))
+        return {}
+    out: dict[str, list[str]] = {}
+    seen: dict[str, int] = {}
+    for i, item in enumerate(tree.value):
+        if not isinstance(item, dict) or "code" not in item or not set(item) <= {"code", "vi", "en"}:
+            problems.append(Problem(tree.rel, tree.line_of((i,)), "expected `code:` with `vi:` and/or `en:` lists"))
+            continue
+        code = str(item["code"])
+        if not CODE_RE.match(code):
+            problems.append(Problem(tree.rel, tree.line_of((i, "code")), f"code {code!r} is not a procedure code"))
+            continue
+        for lang in ("vi", "en"):
+            phrases = item.get(lang) or []
+            if not isinstance(phrases, list):
+                problems.append(Problem(tree.rel, tree.line_of((i, lang)), f"`{lang}` must be a list of phrases"))
+                continue
+            for j, phrase in enumerate(phrases):
+                where = tree.line_of((i, lang, j))
+                if not isinstance(phrase, str) or not phrase.strip():
+                    problems.append(Problem(tree.rel, where, "a situation must be text"))
+                    continue
+                key = " ".join(phrase.lower().split())
+                if key in seen:
+                    problems.append(Problem(tree.rel, where, f"{phrase!r} is already at line {seen[key]}"))
+                    continue
+                seen[key] = where
+                out.setdefault(code, []).append(phrase.strip())
+    return out
 
 
 def load_phrasings(root: Path, problems: list[Problem]) -> dict[str, list[str]]:
@@ -241,7 +284,7 @@ def load_phrasings(root: Path, problems: list[Problem]) -> dict[str, list[str]]:
     return out
 
 
-SPECIAL_FILES = ("groups.yaml", "synonyms.yaml", "not_served.yaml", "group_fields.yaml", PHRASINGS_FILE,
+SPECIAL_FILES = ("groups.yaml", "synonyms.yaml", "not_served.yaml", "group_fields.yaml", PHRASINGS_FILE, SITUATIONS_FILE,
                  "replaced_instruments.yaml")  # the last one: see watch.py
 
 
@@ -313,6 +356,7 @@ def load_catalogue(root: Path | str) -> tuple[Catalogue | None, list[Problem]]:
     synonyms = load_synonyms(root, problems)
     not_served = load_not_served(root, problems)
     phrasings = load_phrasings(root, problems)
+    situations = load_situations(root, problems)
     lexicon = load_lexicon(root, problems)
 
     chosen: dict[str, tuple[Procedure, str, int]] = {}
@@ -371,6 +415,7 @@ def load_catalogue(root: Path | str) -> tuple[Catalogue | None, list[Problem]]:
         synonyms=synonyms,
         not_served=not_served,
         phrasings=phrasings,
+        situations=situations,
         lexicon=lexicon,
         locations={pid: (rel, line) for pid, (_, rel, line) in chosen.items()},
         shadowed=shadowed,

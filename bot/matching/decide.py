@@ -32,6 +32,8 @@ FEATURES = (
     "words",  # log(1 + content words of the question)
     "english",  # asked in English
     "qa",  # the best phrase is a staff Q&A phrasing said nearly as written
+    "name_share",  # the share of the first candidate's official name the question says
+    "name_lead",  # ... minus the second candidate's
 )
 
 
@@ -50,7 +52,8 @@ def features(hits: list[Hit], evidence: Evidence, anchor_full: float, params: Ma
     return np.array([
         s[0], s[0] - s[1], s[0] - s[2], best.coverage, min(best.anchor / anchor_full, 1.0) if anchor_full else 0.0,
         best.phrase_sim / 100.0, float(not best.proc.is_curated), math.log1p(evidence.content_words),
-        float(evidence.english), float(qa),
+        float(evidence.english), float(qa), best.name_share,
+        best.name_share - (hits[1].name_share if len(hits) > 1 else 0.0),
     ], dtype=np.float64)
 
 

@@ -53,7 +53,7 @@ def short_name(folded_name: str) -> str | None:
 
 # Phrasings that are questions (staff Q&A, real citizens' portal questions): they add words to a
 # procedure's vocabulary but do not name it (no document frequency, no anchor).
-QUESTION_KINDS = frozenset({"faq", "portal"})
+QUESTION_KINDS = frozenset({"faq", "portal", "situation"})
 
 
 @dataclass
@@ -90,6 +90,7 @@ class Hit:
     phrase_sim: float = 0.0
     coverage: float = 0.0
     anchor: float = 0.0  # IDF mass of a naming phrase (name, alias, English) found whole in the question
+    name_share: float = 0.0  # the share of the official name's IDF mass the question says
 
 
 @dataclass
@@ -172,9 +173,11 @@ def _fold_word(word: str) -> str:
 
 class SearchIndex:
     def __init__(self, procedures: list[Procedure], synonyms: Synonyms, lexicon: Lexicon,
-                 params: MatchParams | None = None, phrasings: dict[str, list[str]] | None = None):
+                 params: MatchParams | None = None, phrasings: dict[str, list[str]] | None = None,
+                 situations: dict[str, list[str]] | None = None):
         self.synonyms = synonyms
         self.phrasings = phrasings or {}  # code -> real citizens' questions (the portal's FAQ)
+        self.situations = situations or {}  # code -> life situations that lead to the procedure
         self.params = params = params or MatchParams()
         self.lexicon = lexicon
         self.aspects = AspectCues(lexicon)
@@ -285,6 +288,8 @@ class SearchIndex:
             add(kw, par.w_keyword, "keyword")
         for question in self.phrasings.get(p.code, ()):
             add(question, par.w_portal, "portal")
+        for situation in self.situations.get(p.code, ()):
+            add(situation, par.w_situation, "situation")
 
         vocab: dict[str, float] = {}
         core: set[str] = set()
@@ -574,10 +579,13 @@ class SearchIndex:
         hits, k = [], 0
         for doc, phrases in zip(docs, per_doc, strict=True):
             best, best_sim, best_phrase, anchor, side = 0.0, 0.0, None, 0.0, 0.0
-            for ph in phrases:
+            name_share = 0.0
+            for j, ph in enumerate(phrases):
                 sim = float(sims[k])
                 k += 1
                 fit, precision = self._phrase_fit(qweights, q_total, ph, typed)
+                if j == 0:  # the official name: how much of it the question says
+                    name_share = precision
                 if (ph.kind in ANCHOR_KINDS and precision >= par.anchor_precision
                         and all(typed.get(t) in ph.accented for t in ph.toks if t in typed and ph.accented)):
                     if ph.kind == "keyword":  # a side word of the procedure ("ngân hàng" of a mortgage)
@@ -591,13 +599,13 @@ class SearchIndex:
             cov = self._coverage(q, doc)
             pair_cov = sum(1 for p in qpairs if p in doc.pairs) / len(qpairs) if qpairs else cov
             total = (par.w_cover * cov + par.w_pairs * pair_cov + par.w_phrase * best
-                     + par.anchor_bonus * min(anchor / self.anchor_full, 1.0))
+                     + par.anchor_bonus * min(anchor / self.anchor_full, 1.0) + par.w_name_share * name_share)
             if q.accented:
                 total += par.accent_bonus * len(q.accented & doc.accented) / len(q.accented)
             if doc.proc.is_curated:
                 total += par.curated_bonus
             # Naming phrases raise the score; a keyword found whole only helps decide (see matcher).
-            hits.append(Hit(doc.proc, total, best_phrase, best_sim, cov, max(anchor, side)))
+            hits.append(Hit(doc.proc, total, best_phrase, best_sim, cov, max(anchor, side), name_share))
         return hits
 
     def faq_match(self, q: Query, proc: Procedure, aspect: str | None = None) -> tuple[int, float]:

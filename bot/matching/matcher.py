@@ -41,7 +41,8 @@ class Matcher:
             raise ValueError("params.json was fitted on other features: run `python -m bot calibrate --write`")
         lexicon = catalogue.lexicon
         self.synonyms = Synonyms(catalogue.synonyms, lexicon.skippable)
-        self.index = SearchIndex(catalogue.procedures, self.synonyms, lexicon, params, catalogue.phrasings)
+        self.index = SearchIndex(catalogue.procedures, self.synonyms, lexicon, params, catalogue.phrasings,
+                                 catalogue.situations)
         self.topics = TopicSpotter(catalogue.not_served, lexicon.skippable)
         self.smalltalk = SmallTalk(lexicon)
         self.aspects = AspectCues(lexicon)

@@ -40,6 +40,7 @@ class MatchParams:
     w_keyword: float = 0.8  # keywords
     w_summary: float = 0.3  # summary words (vocabulary only, no phrase)
     w_portal: float = 0.5  # real citizens' questions from the national portal's FAQ
+    w_situation: float = 0.8  # life situations leading to the procedure (knowledge/situations.yaml)
     w_result: float = 0.3  # what the citizen gets (vocabulary only)
     w_field: float = 0.2  # the field of activity (vocabulary only)
     w_audience: float = 0.15  # who files it (vocabulary only)
@@ -64,6 +65,7 @@ class MatchParams:
     span_share: float = 0.9  # a word explained only through a synonym's meaning covers this share
     side_anchor: float = 0.5  # a keyword found whole counts this share of its mass as an anchor
     anchor_precision: float = 0.999  # a naming phrase is found whole when this share of it is said
+    w_name_share: float = 0.0  # score weight of the share of the official name the question says
     anchor_bonus: float = 0.1  # score bonus of a naming phrase found whole (at anchor_full)
     name_anchor: float = 1.5  # the official name (or short name) found whole weighs this much more
     anchor_full_idf: float = 1.6  # the anchor bonus is full at this many times the rarest word's IDF
