@@ -35,14 +35,19 @@ class Catalogue:
     official_orphans: int = 0  # official answers (official_answers/) whose code no procedure here has
 
     def __post_init__(self) -> None:
+        members: dict[str, list[Procedure]] = {}
+        for p in self.procedures:
+            members.setdefault(p.group, []).append(p)
+        # Curated cards first: a full national import must not bury the common procedures.
+        self._groups_sorted = {g: sorted(ps, key=lambda p: (not p.is_curated, p.name)) for g, ps in members.items()}
         self.by_id = {p.id: p for p in self.procedures}
         self.by_code = {p.code: p for p in self.procedures}
         self.group_by_id = {g.id: g for g in self.groups}
 
     def in_group(self, group_id: str) -> list[Procedure]:
-        members = [p for p in self.procedures if p.group == group_id]
-        # Curated cards first: a full national import must not bury the common procedures.
-        return sorted(members, key=lambda p: (not p.is_curated, p.name))
+        """The group's procedures in browsing order, sorted once per catalogue (a page of /menu must
+        not sort thousands of records)."""
+        return self._groups_sorted.get(group_id, [])
 
     def summary_line(self) -> str:
         counts = {g.id: 0 for g in self.groups}

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from sys import intern  # the same word in thousands of phrases is one string, not thousands
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -56,7 +57,7 @@ def short_name(folded_name: str) -> str | None:
 QUESTION_KINDS = frozenset({"faq", "portal", "situation"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Phrase:
     text: str  # folded words joined by spaces
     weight: float
@@ -69,7 +70,7 @@ class Phrase:
     accented: frozenset[str] = frozenset()  # its words as written, for questions typed with accents
 
 
-@dataclass
+@dataclass(slots=True)
 class Doc:
     proc: Procedure
     phrases: list[Phrase]
@@ -228,7 +229,7 @@ class SearchIndex:
                 doc.faq_df.update(set().union(*(ph.text.split() for ph in phrasings)))
             doc.faq_answers = {k: answer_aspects(f.a) for k, f in enumerate(doc.proc.faq)}
             for ph in doc.phrases:
-                ph.toks = frozenset(ph.text.split())
+                ph.toks = frozenset(intern(t) for t in ph.text.split())
                 if ph.kind == "faq":
                     ph.aspect = self.aspects.detect(ph.text)
                 # Cue words of a phrasing ("thời hạn ... bao nhiêu ngày") say what is asked, not about
@@ -262,7 +263,7 @@ class SearchIndex:
                     toks = [t for t in toks if t not in self.lexicon.en_stop] or toks
                 folded = " ".join(toks)
                 if folded:
-                    phrases.append(Phrase(folded, weight, kind, ref, accented=frozenset(words(text))))
+                    phrases.append(Phrase(folded, weight, kind, ref, accented=frozenset(map(intern, words(text)))))
 
         name = p.name
         add(name, par.w_name, "name")
@@ -318,7 +319,7 @@ class SearchIndex:
                 if weight > vocab.get(t, 0.0):
                     vocab[t] = weight
         sources = [name, *p.aliases, *p.keywords, p.summary or "", *(q for f in p.faq for q in f.q)]
-        accented = {w for text in sources for w in words(text)}
+        accented = {intern(w) for text in sources for w in words(text)}
         return Doc(p, phrases, vocab, core, pairs, accented)
 
     # --- querying ----------------------------------------------------------------------------------
