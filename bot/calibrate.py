@@ -162,16 +162,27 @@ def fit_model(d: Data, rows: np.ndarray, active: list[int]) -> Linear:
 
 
 def fit_pruned(d: Data, rows: np.ndarray) -> tuple[Linear, list[int]]:
-    """Fit, then drop the weakest feature while some feature's weights do not matter, and refit."""
+    """Fit, then while some feature's weights can move 30 % without changing the cost, drop the one
+    whose removal costs least (refitting without it) — unless every removal costs more than the
+    tolerance. What is left is a model whose every number matters."""
     active = list(range(d.X.shape[1]))
     model = fit_model(d, rows, active)
-    while True:
+    margin = TOLERANCE * len(rows)
+    while len(active) > 2:
         weak = insensitive(model, d, rows)
         weak_features = [i for i in active if ("w1", i) in weak and ("w3", i) in weak]
-        if not weak_features or len(active) <= 2:
+        if not weak_features:
             break
-        active.remove(min(weak_features, key=lambda i: abs(model.w1[i]) + abs(model.w3[i])))
-        model = fit_model(d, rows, active)
+        trials = []
+        for i in weak_features:
+            rest = [j for j in active if j != i]
+            m = fit_model(d, rows, rest)
+            trials.append((cost(m, d, rows), i, m))
+        c, drop, m = min(trials, key=lambda t: t[0])
+        if c > cost(model, d, rows) + margin:
+            break
+        active.remove(drop)
+        model = m
     # A weight that matters for one model but not the other is zeroed if that costs nothing.
     for which, i in insensitive(model, d, rows):
         if which in ("w1", "w3") and getattr(model, which)[i] != 0:
@@ -197,31 +208,38 @@ def cross_validated(d: Data, k: int = FOLDS) -> np.ndarray:
 
 
 def to_params(model: Linear, params: MatchParams) -> MatchParams:
+    """The shipped form: only the features the model uses, with their two weights."""
     def r(v: float) -> float:
         return round(float(v), 6)
 
-    decision = DecisionModel(features=FEATURES, w_first=tuple(r(x) for x in model.w1), answer_min=r(model.t1),
-                             w_three=tuple(r(x) for x in model.w3), choice_min=r(model.t3))
+    used = [i for i in range(len(FEATURES)) if model.w1[i] != 0 or model.w3[i] != 0]
+    decision = DecisionModel(features=tuple(FEATURES[i] for i in used),
+                             w_first=tuple(r(model.w1[i]) for i in used), answer_min=r(model.t1),
+                             w_three=tuple(r(model.w3[i]) for i in used), choice_min=r(model.t3))
     return replace(params, decision=decision)
 
 
 def from_params(params: MatchParams) -> Linear:
+    """The shipped model over every feature (the ones it does not use weigh 0)."""
     d = params.decision
-    return Linear(np.array(d.w_first), d.answer_min, np.array(d.w_three), d.choice_min)
+    w1, w3 = np.zeros(len(FEATURES)), np.zeros(len(FEATURES))
+    for name, a, b in zip(d.features, d.w_first, d.w_three, strict=True):
+        w1[FEATURES.index(name)], w3[FEATURES.index(name)] = a, b
+    return Linear(w1, d.answer_min, w3, d.choice_min)
 
 
 # --- ranking weights ------------------------------------------------------------------------------
 
-# The ranking weights searched, and the values tried (coordinate search, each from the value in force).
+# The ranking weights searched, and the values tried (coordinate search from the values in force).
+# The first ones only change scoring; the last ones change what is indexed (the index is rebuilt).
 RANKING_SEARCH: dict[str, tuple[float, ...]] = {
-    "curated_bonus": (0.0, 0.02, 0.04, 0.06, 0.08, 0.1),
-    "w_portal": (0.3, 0.5, 0.7),
-    "w_situation": (0.5, 0.7, 0.9, 1.0),
+    "curated_bonus": (0.0, 0.03, 0.06, 0.09),
     "anchor_bonus": (0.05, 0.1, 0.15),
-    "w_field": (0.1, 0.2, 0.3),
-    "w_result": (0.2, 0.3, 0.5),
-    "w_name_share": (0.0, 0.05, 0.1, 0.15),
+    "w_name_share": (0.0, 0.05, 0.1),
+    "w_situation": (0.6, 0.8, 1.0),
+    "w_portal": (0.3, 0.5, 0.7),
 }
+INDEXED = ("w_situation", "w_portal")  # weights the index is built with
 
 
 def ranking_quality(top1: np.ndarray, top3: np.ndarray, source: np.ndarray, rows: np.ndarray) -> float:
@@ -238,18 +256,25 @@ def search_ranking(catalogue, params: MatchParams) -> tuple[MatchParams, dict[st
     """Coordinate search of RANKING_SEARCH on the in-scope labelled questions; the figure reported for
     the choice is 2-fold cross-validated (chosen on one half, measured on the other)."""
     cache: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    built: dict[tuple, Matcher] = {}
 
     def evaluate(p: MatchParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         key = tuple(getattr(p, k) for k in RANKING_SEARCH)
         if key not in cache:
-            d = collect(Matcher(catalogue, p))
+            index_key = tuple(getattr(p, k) for k in INDEXED)
+            if index_key not in built:
+                built.clear()  # one index at a time: memory
+                built[index_key] = Matcher(catalogue, p)
+            m = built[index_key]
+            m.params = m.index.params = p  # scoring weights change without rebuilding
+            d = collect(m)
             keep = d.in_scope
             cache[key] = (d.top1[keep], d.top3[keep], d.source[keep])
         return cache[key]
 
     def best_on(rows_of: callable) -> MatchParams:
         current = params
-        for _ in range(2):
+        for _ in range(1):
             for name, values in RANKING_SEARCH.items():
                 scored = []
                 for v in values:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -57,12 +58,19 @@ def features(hits: list[Hit], evidence: Evidence, anchor_full: float, params: Ma
     ], dtype=np.float64)
 
 
+@lru_cache(maxsize=8)
+def _positions(names: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(FEATURES.index(n) for n in names)
+
+
 def kind_of(model: DecisionModel, x: np.ndarray) -> Kind:
+    """`x` holds every feature of FEATURES; the model weighs the ones it kept (params.json names them)."""
     if not model.w_first:
         return "choices"  # no fitted model (a catalogue built before calibration): offer, never assert
-    if float(x @ np.asarray(model.w_first)) >= model.answer_min:
+    used = x[list(_positions(model.features))]
+    if float(used @ np.asarray(model.w_first)) >= model.answer_min:
         return "answer"
-    return "choices" if float(x @ np.asarray(model.w_three)) >= model.choice_min else "none"
+    return "choices" if float(used @ np.asarray(model.w_three)) >= model.choice_min else "none"
 
 
 def decide(question: str, aspect: str | None, hits: list[Hit], top: int, params: MatchParams,

@@ -16,8 +16,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from sys import intern  # the same word in thousands of phrases is one string, not thousands
 from dataclasses import dataclass, field
+from functools import lru_cache
+from sys import intern  # the same word in thousands of phrases is one string, not thousands
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -168,8 +169,10 @@ def telex_fold(tok: str) -> str:
     return "".join(kept)
 
 
+@lru_cache(maxsize=1 << 16)
 def _fold_word(word: str) -> str:
-    return folded_words(word)[0] if folded_words(word) else word
+    folded = folded_words(word)
+    return folded[0] if folded else word
 
 
 class SearchIndex:

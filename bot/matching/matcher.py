@@ -37,7 +37,7 @@ class Matcher:
     def __init__(self, catalogue: Catalogue, params: MatchParams | None = None):
         self.catalogue = catalogue
         self.params = params = params or load_params()
-        if params.decision.features and params.decision.features != FEATURES:
+        if not set(params.decision.features) <= set(FEATURES):
             raise ValueError("params.json was fitted on other features: run `python -m bot calibrate --write`")
         lexicon = catalogue.lexicon
         self.synonyms = Synonyms(catalogue.synonyms, lexicon.skippable)

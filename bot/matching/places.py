@@ -35,7 +35,10 @@ class Places:
 def phrase_mask(tokens: list[str], phrases: list[tuple[str, ...]]) -> list[bool]:
     """False for the words of any of `phrases` found in `tokens`, True for the rest."""
     keep = [True] * len(tokens)
+    present = set(tokens)
     for phrase in phrases:
+        if phrase[0] not in present:  # most phrases share no first word with a question: skip them cheaply
+            continue
         n = len(phrase)
         for i in range(len(tokens) - n + 1):
             if tuple(tokens[i:i + n]) == phrase:
