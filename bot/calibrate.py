@@ -50,6 +50,15 @@ class Data:
     top3: np.ndarray
     in_scope: np.ndarray
     source: np.ndarray  # which file each question came from
+    has: np.ndarray  # the question had candidates at all (without, it gets "I don't know" by rule)
+
+    @property
+    def weight(self) -> np.ndarray:
+        """Each set weighs as much as any other in the cost (a set is a population: real portal
+        questions, short questions, stories...), whatever its size."""
+        names, counts = np.unique(self.source, return_counts=True)
+        per = dict(zip(names, len(self.source) / (len(names) * counts), strict=True))
+        return np.array([per[s] for s in self.source])
 
 
 def read_set(path: Path) -> list[tuple[str, set[str]]]:
@@ -60,7 +69,7 @@ def read_set(path: Path) -> list[tuple[str, set[str]]]:
 
 
 def collect(matcher: Matcher, files: tuple[str, ...] = LABELLED, root: Path = ROOT) -> Data:
-    rows, top1, top3, in_scope, source = [], [], [], [], []
+    rows, top1, top3, in_scope, source, has = [], [], [], [], [], []
     for name in files:
         path = root / name
         if not path.exists():
@@ -69,15 +78,15 @@ def collect(matcher: Matcher, files: tuple[str, ...] = LABELLED, root: Path = RO
             if matcher.smalltalk(question) is not None:
                 continue  # greetings and thanks are answered by rule, never by a card
             r = matcher.rank(question)
-            if not r.hits:
-                continue  # nothing shares a word with the catalogue: "I don't know" needs no model
             ok = [bool({h.proc.id, h.proc.code} & expected) for h in r.hits[:3]]
-            rows.append(features(r.hits, r.evidence, matcher.index.anchor_full, matcher.params))
-            top1.append(ok[0])
+            rows.append(features(r.hits, r.evidence, matcher.index.anchor_full, matcher.params) if r.hits
+                        else np.zeros(len(FEATURES)))
+            top1.append(bool(ok) and ok[0])
             top3.append(any(ok))
             in_scope.append(bool(expected))
             source.append(name)
-    return Data(np.array(rows), np.array(top1), np.array(top3), np.array(in_scope), np.array(source))
+            has.append(bool(r.hits))
+    return Data(np.array(rows), np.array(top1), np.array(top3), np.array(in_scope), np.array(source), np.array(has))
 
 
 # --- the model as shipped: raw weights and two thresholds on the linear scores ---------------------
@@ -119,9 +128,15 @@ def to_linear(f: cal.Fitted) -> Linear:
     return Linear(w1, t1, w3, t3)
 
 
+def decisions(model: Linear, d: Data, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+    """The model's decision per question; "I don't know" where there was no candidate at all."""
+    return np.where(d.has[rows], model.decide(d.X[rows]), cal.NONE)
+
+
 def cost(model: Linear, d: Data, rows: np.ndarray | None = None) -> float:
     idx = slice(None) if rows is None else rows
-    return float(cal.outcome_cost(model.decide(d.X[idx]), d.top1[idx], d.top3[idx], d.in_scope[idx]).sum())
+    each = cal.outcome_cost(decisions(model, d, idx), d.top1[idx], d.top3[idx], d.in_scope[idx])
+    return float((each * d.weight[idx]).sum())
 
 
 def refine(model: Linear, d: Data, rows: np.ndarray, rounds: int = 3) -> Linear:
@@ -153,8 +168,9 @@ def insensitive(model: Linear, d: Data, rows: np.ndarray) -> list[tuple[str, int
 
 
 def fit_model(d: Data, rows: np.ndarray, active: list[int]) -> Linear:
-    X = d.X[rows][:, active]
-    f = cal.fit(X, d.top1[rows], d.top3[rows], d.in_scope[rows], L2)
+    fit_rows = rows[d.has[rows]]
+    X = d.X[fit_rows][:, active]
+    f = cal.fit(X, d.top1[fit_rows], d.top3[fit_rows], d.in_scope[fit_rows], L2)
     lin = to_linear(f)
     full = Linear(np.zeros(d.X.shape[1]), lin.t1, np.zeros(d.X.shape[1]), lin.t3)
     full.w1[active], full.w3[active] = lin.w1, lin.w3
@@ -198,13 +214,13 @@ def figures(decision: np.ndarray, d: Data, rows: np.ndarray | None = None) -> di
 
 
 def cross_validated(d: Data, k: int = FOLDS) -> np.ndarray:
-    decisions = np.zeros(len(d.X), dtype=np.int64)
+    decided = np.zeros(len(d.X), dtype=np.int64)
     for held in cal.folds(len(d.X), k):
         train = np.ones(len(d.X), dtype=bool)
         train[held] = False
         model, _ = fit_pruned(d, np.flatnonzero(train))
-        decisions[held] = model.decide(d.X[held])
-    return decisions
+        decided[held] = decisions(model, d, held)
+    return decided
 
 
 def to_params(model: Linear, params: MatchParams) -> MatchParams:
@@ -233,11 +249,11 @@ def from_params(params: MatchParams) -> Linear:
 # The ranking weights searched, and the values tried (coordinate search from the values in force).
 # The first ones only change scoring; the last ones change what is indexed (the index is rebuilt).
 RANKING_SEARCH: dict[str, tuple[float, ...]] = {
-    "curated_bonus": (0.0, 0.03, 0.06, 0.09),
+    "curated_bonus": (0.0, 0.03, 0.06, 0.09, 0.12, 0.15),
     "anchor_bonus": (0.05, 0.1, 0.15),
     "w_name_share": (0.0, 0.05, 0.1),
-    "w_situation": (0.6, 0.8, 1.0),
-    "w_portal": (0.3, 0.5, 0.7),
+    "w_situation": (0.6, 0.8, 1.0, 1.2),
+    "w_portal": (0.3, 0.5, 0.7, 0.9),
 }
 INDEXED = ("w_situation", "w_portal")  # weights the index is built with
 
@@ -325,7 +341,7 @@ def run(matcher: Matcher, write: bool = False, out: Path = PARAMS_FILE, ranking:
     model, active = fit_pruned(d, np.arange(len(d.X)))
     kept = [FEATURES[i] for i in active]
     print("features kept:", ", ".join(kept))
-    fitted = figures(model.decide(d.X), d)
+    fitted = figures(decisions(model, d), d)
     print("fitted on everything (not a measure): " + ", ".join(f"{k} {v:.1%}" for k, v in fitted.items()))
     if write:
         params = to_params(model, matcher.params)

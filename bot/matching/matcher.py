@@ -49,9 +49,11 @@ class Matcher:
         self._card_texts: dict[str, str] = {}
 
     def _card_text(self, proc: Procedure) -> str:
+        """What the card speaks of, with the situations people describe for it (folded, cached)."""
         text = self._card_texts.get(proc.id)
         if text is None:
-            text = self._card_texts[proc.id] = card_text(proc)
+            extra = " ".join(normalize(t) for t in self.catalogue.situations.get(proc.code, ()))
+            text = self._card_texts[proc.id] = card_text(proc) + extra + " "
         return text
 
     def rank(self, question: str, top: int = 3) -> Ranked:

@@ -29,7 +29,8 @@ class TopicSpotter:
 def card_text(p: Procedure) -> str:
     """Everything a card says, folded: a subject the card itself talks about ("thuế thu nhập cá nhân"
     on the land-transfer card) is a question about that card, not about somewhere else."""
-    parts = [p.name, *p.aliases, *p.keywords, p.summary or "", *p.steps, *p.documents, p.conditions or "",
-             p.result or "", *(f.label + " " + (f.note or "") for f in p.fees),
-             *(q for f in p.faq for q in f.q), *(f.a for f in p.faq)]
+    # What the card is about, not its long step-by-step text (folding every step of thousands of
+    # national records would cost milliseconds per question).
+    parts = [p.name, *p.aliases, *p.keywords, p.summary or "", p.conditions or "", p.result or "", p.field or "",
+             *(f.label + " " + (f.note or "") for f in p.fees), *(q for f in p.faq for q in f.q), *(f.a for f in p.faq)]
     return " " + " ".join(normalize(t) for t in parts if t) + " "

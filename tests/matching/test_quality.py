@@ -53,12 +53,12 @@ def _check(figures: dict[str, float], floor: dict[str, float]) -> None:
 
 
 def test_quality_floor_on_the_labelled_sets(labelled, shipped):
-    _check(calib.figures(shipped.decide(labelled.X), labelled), FLOORS["labelled"])
+    _check(calib.figures(calib.decisions(shipped, labelled), labelled), FLOORS["labelled"])
 
 
 def test_quality_floor_on_held_out_8(matcher, shipped):
     d = calib.collect(matcher, HOLDOUT8)
-    _check(calib.figures(shipped.decide(d.X), d), FLOORS["holdout8"])
+    _check(calib.figures(calib.decisions(shipped, d), d), FLOORS["holdout8"])
 
 
 def _numbers(model: calib.Linear) -> list[tuple[str, int]]:
