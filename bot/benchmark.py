@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process
 from bot.catalogue.lexicon import Lexicon, load_lexicon
 from bot.catalogue.schema import Procedure
 from bot.matching.index import SearchIndex
+from bot.matching.matcher import search
 from bot.matching.normalize import Synonyms, fold
 
 DEFAULT_NAMES = Path("../shared/data/national/dichvucong_catalog.jsonl")
@@ -115,7 +116,7 @@ def run(names_path: Path = DEFAULT_NAMES, n_questions: int = 200, knowledge: Pat
         engine_t, engine_hits = [], 0
         for q, want in qs:
             t = time.perf_counter()
-            _, hits = index.search(q, limit=3)
+            _, hits = search(index, q, limit=3)
             engine_t.append((time.perf_counter() - t) * 1000)
             engine_hits += bool(hits) and base[hits[0].proc.id] == base[want]
 
