@@ -50,6 +50,7 @@ from rapidfuzz import fuzz, process
 from bot.catalogue.lexicon import Lexicon
 from bot.catalogue.schema import Procedure
 from bot.matching.index import SearchIndex
+from bot.matching.matcher import search
 from bot.matching.normalize import Synonyms, fold
 
 DEFAULT_NAMES = Path("../shared/data/national/dichvucong_catalog.jsonl")
@@ -324,7 +325,7 @@ def synthetic_rows(names: list[str], n_questions: int, lexicon: Lexicon, sizes=S
         engine_t, engine_hits = [], 0
         for q, want in qs:
             t = time.perf_counter()
-            _, hits = index.search(q, limit=3)
+            _, hits = search(index, q, limit=3)
             engine_t.append((time.perf_counter() - t) * 1000)
             engine_hits += bool(hits) and base[hits[0].proc.id] == base[want]
 

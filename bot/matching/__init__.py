@@ -1,4 +1,5 @@
-"""Matching citizens' questions to procedures: normalisation, index, decision, aspect."""
+"""Matching citizens' questions to procedures, in one pass (matcher.py): understand the question, retrieve
+candidates from the index of the whole catalogue, score them, decide, choose the Q&A entries to show."""
 
 from .matcher import Match, Matcher
 from .normalize import normalize

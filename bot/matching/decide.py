@@ -17,9 +17,10 @@ import numpy as np
 
 from bot.catalogue.schema import Faq
 
-from .index import Hit, Query
 from .params import DecisionModel, MatchParams
 from .result import Kind, Match
+from .score import Hit
+from .understand import Query
 
 # The features, in the order the model's weights follow (params.json names them, and a mismatch fails).
 FEATURES = (

@@ -9,13 +9,27 @@ from bot.catalogue.schema import NotServed, Procedure
 
 from .aspect import AspectCues
 from .decide import FEATURES, Evidence, decide, query_evidence
-from .index import Hit, Query, SearchIndex
+from .index import SearchIndex
 from .normalize import MAX_QUERY_CHARS, Synonyms, normalize
 from .not_served import TopicSpotter, card_text
 from .params import MatchParams, load_params
 from .qa import with_qa
 from .result import Match
+from .retrieve import candidates
+from .score import Hit, prefer_specific, score_all
 from .smalltalk import SmallTalk
+from .understand import Query, understand
+
+
+def search(index: SearchIndex, text: str, limit: int = 10) -> tuple[Query, list[Hit]]:
+    """Understand the question, retrieve candidates from the whole catalogue, score them, best first."""
+    q = understand(index, text)
+    if not q.tokens:
+        return q, []
+    hits = score_all(index, q, [index.docs[i] for i in candidates(index, q)])
+    hits.sort(key=lambda h: -h.score)
+    prefer_specific(index, q, hits)
+    return q, hits[:limit]
 
 
 @dataclass
@@ -60,7 +74,7 @@ class Matcher:
         """Understand, retrieve and score: everything the decision looks at."""
         question = question[: MAX_QUERY_CHARS * 4]
         aspect = self.aspects.detect(normalize(question))
-        q, hits = self.index.search(question, limit=max(top, 3) + 3)
+        q, hits = search(self.index, question, limit=max(top, 3) + 3)
         found = self.topics.find(q.tokens, q.acc_tokens)
         topic = found[0] if found else None
         if found:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from bot.catalogue.schema import Faq, NotServed, Procedure
 
-from .index import Hit
+from .score import Hit
 
 Kind = Literal["answer", "choices", "none"]
 

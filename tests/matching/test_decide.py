@@ -4,8 +4,8 @@ import numpy as np
 
 from bot.catalogue.schema import Procedure
 from bot.matching.decide import FEATURES, Evidence, decide, features, kind_of
-from bot.matching.index import Hit
 from bot.matching.params import DecisionModel, MatchParams
+from bot.matching.score import Hit
 
 # A hand-made model for the mechanics: the answer score is 10 x score + 20 x margin, the choice score
 # 10 x score; answer from 9, choices from 5.

@@ -1,95 +1,73 @@
-import datetime as dt
+"""Building the index: phrases, document frequency, IDF, postings and the typo vocabulary."""
 
-import pytest
-
-from bot.catalogue.schema import Procedure
-from bot.matching.index import SearchIndex
+from bot.catalogue.schema import Faq
+from bot.matching.index import SearchIndex, answer_aspects, short_name, word_pairs
 from bot.matching.normalize import Synonyms
-from tests.conftest import sample_lexicon
-
-LEX = sample_lexicon()
-
-
-def proc(pid: str, name: str, aliases: list[str] | None = None) -> Procedure:
-    return Procedure(id=pid, code="1.000001", name=name, group="ho-tich", source="https://example.org",
-                     verified_on=dt.date(2026, 1, 1), aliases=aliases or [])
-
+from tests.matching.catalogue import LEX, proc
 
 INDEX = SearchIndex([
     proc("ho-chieu", "Cấp hộ chiếu phổ thông", ["làm hộ chiếu"]),
-    proc("khai-sinh", "Đăng ký khai sinh", ["làm giấy khai sinh"]),
-    proc("yeu-to", "Đăng ký kết hôn có yếu tố nước ngoài"),
-], Synonyms({}), LEX)
+    proc("khai-sinh", "Đăng ký khai sinh", ["làm giấy khai sinh"],
+         faq=[Faq(q=["bao lâu phải làm khai sinh", "mất bao lâu"], a="Trong 60 ngày kể từ ngày sinh.",
+             source="https://example.org")]),
+    proc("ket-hon", "Đăng ký kết hôn, có yếu tố nước ngoài"),
+], Synonyms({"gcn": ["giấy chứng nhận"]}), LEX)
 
 
-def test_an_accent_the_catalogue_never_writes_is_a_slip():
-    q = INDEX.parse("làm hộ chiéu cho bé")
-    assert "chieu" in q.loose  # "chiéu" is no word here: matched as "chiếu"
-    assert INDEX.search("làm hộ chiéu cho bé")[1][0].proc.id == "ho-chieu"
+def doc(pid: str):
+    return INDEX.by_id[pid]
 
 
-def test_a_real_word_with_other_accents_is_not_the_catalogue_word():
-    q = INDEX.parse("có người yếu không")
-    assert "yeu" not in q.loose
-    hits = INDEX.search("có người yêu chưa")[1]
-    loved = next(h for h in hits if h.proc.id == "yeu-to")
-    exact = next(h for h in INDEX.search("có yếu tố nước ngoài")[1] if h.proc.id == "yeu-to")
-    assert loved.score < exact.score
+def test_short_name_drops_the_issuing_verb_and_the_qualifiers():
+    assert short_name("cap giay phep lao dong cho nguoi nuoc ngoai") == "giay phep lao dong"
+    assert short_name("dang ky khai sinh") == "khai sinh"
+    assert short_name("khai sinh") is None  # no issuing verb
 
 
-def test_english_contractions_and_places_weigh_nothing():
-    q = INDEX.parse("I'm in Ho Chi Minh City and need a passport")
-    assert "m" not in [t for t, w in zip(q.tokens, q.weights, strict=True) if w > 0.5]
-    assert not {"ho", "chi", "minh"} & set(q.tokens)
+def test_answer_aspects_read_durations_and_amounts():
+    assert answer_aspects("Trong 07 ngày làm việc") == {"time"}
+    assert answer_aspects("Miễn lệ phí") == {"fees"}
+    assert answer_aspects("Tại UBND xã") == frozenset()
 
 
-def test_half_typed_final_clusters_are_repaired():
-    index = SearchIndex([proc("tam-tru", "Đăng ký tạm trú"), proc("chung-thuc", "Chứng thực bản sao")], Synonyms({}), LEX)
-    assert index.parse("đăg ký tạm trú").tokens[:2] == ["dang", "ky"]
-    assert index.parse("chứg thựk bản sao").tokens[:2] == ["chung", "thuc"]
+def test_every_procedure_has_its_name_short_name_aliases_and_faq_phrasings():
+    kinds = [(ph.kind, ph.text) for ph in doc("khai-sinh").phrases]
+    assert kinds[0] == ("name", "dang ky khai sinh")
+    assert ("short", "khai sinh") in kinds and ("alias", "lam giay khai sinh") in kinds
+    assert ("faq", "mat bao lau") in kinds
+    # The part of a name before its first comma is how people say it.
+    assert ("short", "dang ky ket hon") in [(ph.kind, ph.text) for ph in doc("ket-hon").phrases]
 
 
-def test_english_inflections_reach_the_dictionary():
-    index = SearchIndex([proc("chuyen-nhuong", "Chuyển nhượng quyền sử dụng đất")],
-                        Synonyms({"transfer": ["chuyển nhượng"], "tax": ["thuế"]}), LEX)
-    q = index.parse("transferring my land, what taxes apply")
-    assert "transfer" in q.tokens and "tax" in q.tokens
-    assert any(exp == ["chuyen", "nhuong"] for _, _, exp in q.spans)
+def test_document_frequency_counts_naming_words_not_faq_phrasings():
+    assert INDEX.df["dang"] == 2 and INDEX.df["khai"] == 1
+    assert INDEX.idf["khai"] > INDEX.idf["dang"]  # rarer, weightier
+    assert "lau" not in doc("khai-sinh").core  # a FAQ word: vocabulary, no name
+    assert INDEX.df["lau"] == 1  # counted only as the procedure's loose vocabulary
 
 
-def test_unconverted_telex_is_read():
-    from bot.matching.index import telex_fold
-
-    assert [telex_fold(w) for w in ("cuwowsc", "dduwowngf", "nhaajp", "truwowngf")] == ["cuoc", "duong", "nhap", "truong"]
-    index = SearchIndex([proc("cccd", "Cấp đổi thẻ căn cước")], Synonyms({}), LEX)
-    assert index.parse("làm căn cuwowsc").tokens[-1] == "cuoc"
-
-
-def test_accent_free_vietnamese_with_that_is_not_english():
-    # "thất nghiệp" without accents spells the English "that".
-    assert not INDEX.parse("dang huong tro cap that nghiep thi phai lam gi").english
-    assert INDEX.parse("how do I get a passport").english
+def test_postings_hold_words_and_word_pairs():
+    for term in ("khai", "khai_sinh"):
+        ids, weights = INDEX.postings[term]
+        assert [INDEX.docs[i].proc.id for i in ids] == ["khai-sinh"]
+        assert weights[0] > 0
+    assert word_pairs(["dang", "ky", "khai"]) == ["dang_ky", "ky_khai"]
 
 
-def test_words_typed_without_a_space_are_split():
-    index = SearchIndex([proc("cong-ty", "Thành lập công ty"), proc("khai-sinh", "Đăng ký khai sinh")], Synonyms({}), LEX)
-    assert index.parse("thành lập côngty").tokens == ["thanh", "lap", "cong", "ty"]
-    assert index.parse("dangky khaisinh").tokens == ["dang", "ky", "khai", "sinh"]
+def test_faq_entries_are_grouped_with_their_aspects_and_answers():
+    d = doc("khai-sinh")
+    assert [ph.text for ph in d.faq_entries[0]] == ["bao lau phai lam khai sinh", "mat bao lau"]
+    assert d.faq_answers == {0: frozenset({"time"})}
+    assert d.faq_df["lau"] == 1
 
 
-SIBLINGS = [
-    proc("the-chap", "Đăng ký thế chấp quyền sử dụng đất", ["thế chấp sổ đỏ vay ngân hàng"]),
-    proc("xoa-the-chap", "Xóa đăng ký thế chấp quyền sử dụng đất"),
-    proc("tam-tru", "Đăng ký tạm trú", ["đăng ký tạm trú trực tuyến có rẻ hơn nộp trực tiếp không"]),
-    proc("thuong-tru", "Đăng ký thường trú"),
-]
+def test_typo_vocabulary_holds_words_by_length_without_pairs_or_numbers():
+    assert "khai" in INDEX.vocab_by_len[4]
+    assert all("_" not in t and not t.isdigit() for words in INDEX.vocab_by_len.values() for t in words)
+    assert INDEX.vocab_by_len[4] == sorted(INDEX.vocab_by_len[4])
 
 
-@pytest.mark.parametrize("question, expected", [
-    ("xoa the chap so do vay ngan hang", "xoa-the-chap"),  # the word only the specialisation names
-    ("the chap so do vay ngan hang", "the-chap"),
-    ("đăng ký thường trú nộp trực tuyến có rẻ hơn nộp trực tiếp không", "thuong-tru"),  # a word apart
-])
-def test_siblings_follow_the_word_said(question, expected):
-    index = SearchIndex(SIBLINGS, Synonyms({}), LEX)
-    assert index.search(question)[1][0].proc.id == expected
+def test_synonyms_in_names_index_their_meaning():
+    index = SearchIndex([proc("gcn", "Cấp GCN quyền sử dụng đất")], Synonyms({"gcn": ["giấy chứng nhận"]}), LEX)
+    d = index.docs[0]
+    assert {"giay", "chung", "nhan"} <= d.core and "giay_chung" in d.pairs

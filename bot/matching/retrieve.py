@@ -1,0 +1,39 @@
+"""Retrieve candidates: the procedures of the whole catalogue that share words with the question.
+
+An inverted index of syllables and syllable pairs (built in index.py), each posting weighted by IDF x
+field weight, summed per procedure with one numpy bincount: sub-millisecond at 30,000 procedures.
+Curated cards that matched any word get a small prior. Only the best `MatchParams.candidates` go on
+to be scored.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .index import SearchIndex, word_pairs
+from .understand import Query
+
+
+def candidates(index: SearchIndex, q: Query, limit: int | None = None) -> np.ndarray:
+    """The indices (into `index.docs`) of the best `limit` candidates, best first."""
+    limit = index.params.candidates if limit is None else limit
+    if not index.n:
+        return np.empty(0, dtype=np.int32)
+    terms = list(q.tokens) + word_pairs(q.tokens)
+    for _, _, exp in q.spans:
+        terms += exp + word_pairs(exp)
+    ids, ws = [], []
+    for t in dict.fromkeys(terms):  # ordered: bincount sums in this order
+        post = index.postings.get(t)
+        if post is not None:
+            ids.append(post[0])
+            ws.append(post[1])
+    if not ids:
+        return np.empty(0, dtype=np.int32)
+    scores = np.bincount(np.concatenate(ids), weights=np.concatenate(ws), minlength=index.n)
+    scores = scores + index.curated_prior * (scores > 0)
+    k = min(limit, int(np.count_nonzero(scores)))
+    if k == 0:
+        return np.empty(0, dtype=np.int32)
+    top = np.argpartition(-scores, k - 1)[:k]
+    return top[np.argsort(-scores[top])]

@@ -1,0 +1,187 @@
+"""Score candidates: how well each fits the question, as a number in [0, 1] thresholds are calibrated on.
+
+Per candidate: the IDF-weighted share of the question's words it covers (directly or through a
+synonym's meaning, `_coverage`), the share of its word pairs, the best fit of one of its phrases
+(rapidfuzz similarity and an IDF F-measure, `_phrase_fit`), a naming phrase found whole in the
+question (the anchor) and the share of the official name said. Then `prefer_specific` lets one word
+decide between sibling procedures ("đăng ký thế chấp" / "xóa đăng ký thế chấp").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from bot.catalogue.schema import Procedure
+
+from .index import ANCHOR_KINDS, Doc, Phrase, SearchIndex, word_pairs
+from .normalize import folded_words
+from .understand import Query
+
+
+@dataclass
+class Hit:
+    """A candidate procedure scored against the question."""
+
+    proc: Procedure
+    score: float
+    phrase: Phrase | None = None
+    phrase_sim: float = 0.0
+    coverage: float = 0.0
+    anchor: float = 0.0  # IDF mass of a naming phrase (name, alias, English) found whole in the question
+    name_share: float = 0.0  # the share of the official name's IDF mass the question says
+
+
+def _coverage(index: SearchIndex, q: Query, doc: Doc) -> float:
+    """The IDF-weighted share of the question this procedure's words cover."""
+    total = sum(q.weights)
+    if total <= 0:
+        return 0.0
+    got = 0.0
+    in_span: dict[int, float] = {}
+    for start, end, exp in q.spans:
+        if exp:
+            share = sum(doc.vocab.get(t, 0.0) for t in exp) / len(exp)  # field-weighted, like direct words
+            for i in range(start, end):
+                in_span[i] = max(in_span.get(i, 0.0), share * index.params.span_share)
+    seen: set[str] = set()
+    for i, (tok, w) in enumerate(zip(q.tokens, q.weights, strict=True)):
+        if tok in seen:  # a word said twice ("bé ... bé") is one piece of evidence
+            total -= w
+            continue
+        seen.add(tok)
+        direct = doc.vocab.get(tok, 0.0)
+        # Typed with accents, a word must match with its accents: "lãi" is not "lại", "cảm" not "cầm".
+        if (direct and q.acc_tokens and q.acc_tokens[i] is not None and tok not in q.loose
+                and q.acc_tokens[i] not in doc.accented):
+            direct *= index.params.accent_mismatch
+        got += w * max(direct, in_span.get(i, 0.0))
+    return got / total if total > 0 else 0.0
+
+
+def _phrase_fit(index: SearchIndex, qweights: dict[str, float], q_total: float, phrase: Phrase,
+                typed: dict[str, str] | None = None) -> tuple[float, float]:
+    """How well one phrase and the question cover each other, by IDF mass (an F-measure).
+
+    Precision: "xoa dang ky ho kinh doanh" fits "dang ky ho kinh doanh" less well than the
+    phrase "dang ky ho kinh doanh" itindex. Recall: the keyword "quyen su dung dat" leaves the
+    "chuyen nhuong" of "chuyen nhuong quyen su dung dat" unexplained.
+    """
+    if phrase.mass <= 0 or q_total <= 0:
+        return 0.0, 0.0
+    shared = sorted(phrase.toks & qweights.keys())  # sorted: sums must not follow set order
+    if not shared:
+        return 0.0, 0.0
+    if typed and phrase.accented:
+        # Typed with accents, "yêu" (love) only half meets "yếu" (element) of the phrase.
+        factor = {t: index.params.accent_mismatch if t in typed and typed[t] not in phrase.accented else 1.0 for t in shared}
+    else:
+        factor = dict.fromkeys(shared, 1.0)
+    precision = sum(phrase.tw[t] * factor[t] for t in shared) / phrase.mass
+    recall = sum(qweights[t] * factor[t] for t in shared) / q_total
+    if precision <= 0 or recall <= 0:
+        return 0.0, 0.0
+    return 2 * precision * recall / (precision + recall), precision
+
+
+def _query_weights(index: SearchIndex, q: Query) -> dict[str, float]:
+    qweights: dict[str, float] = {}
+    for tok, w in zip(q.tokens, q.weights, strict=True):
+        qweights[tok] = max(qweights.get(tok, 0.0), w)
+    for start, _, exp in q.spans:  # a synonym's meaning stands for its words
+        for t in exp:
+            qweights.setdefault(t, q.weights[start] * index.params.expansion_weight)
+    return qweights
+
+
+def score_all(index: SearchIndex, q: Query, docs: list[Doc]) -> list[Hit]:
+    """Score candidates; the fuzzy similarities of all their phrases come from two batched calls."""
+    if not docs:
+        return []
+    texts = list(dict.fromkeys(t for t in (q.text, q.core_text, *q.expanded_texts) if t))
+    qweights = _query_weights(index, q)
+    q_total = sum(qweights.values())
+    qkeys = qweights.keys()
+    # Only phrases sharing a word with the question can be its best fit (typos are already
+    # repaired word by word); the name always competes so every candidate has a phrase.
+    per_doc = [[ph for i, ph in enumerate(doc.phrases) if i == 0 or not ph.toks.isdisjoint(qkeys)]
+               for doc in docs]
+    choices = [ph.text for phrases in per_doc for ph in phrases]
+    # Symmetric similarities only: token_set_ratio would call any phrase inside a long question a
+    # perfect match; coverage of both sides is the F-measure's job.
+    sims = np.maximum(process.cdist(texts, choices, scorer=fuzz.ratio, dtype=np.float32),
+                      process.cdist(texts, choices, scorer=fuzz.token_sort_ratio, dtype=np.float32)).max(axis=0)
+    qpairs = word_pairs(q.tokens)
+    # Typed with accents, a naming phrase is only found whole if its words match with their accents
+    # ("kể chuyện cười" does not contain "cưới").
+    typed = ({t: a for t, a in zip(q.tokens, q.acc_tokens, strict=False) if a is not None and t not in q.loose}
+             if q.acc_tokens else {})
+    par = index.params
+    hits, k = [], 0
+    for doc, phrases in zip(docs, per_doc, strict=True):
+        best, best_sim, best_phrase, anchor, side = 0.0, 0.0, None, 0.0, 0.0
+        name_share = 0.0
+        for j, ph in enumerate(phrases):
+            sim = float(sims[k])
+            k += 1
+            fit, precision = _phrase_fit(index, qweights, q_total, ph, typed)
+            if j == 0:  # the official name: how much of it the question says
+                name_share = precision
+            if (ph.kind in ANCHOR_KINDS and precision >= par.anchor_precision
+                    and all(typed.get(t) in ph.accented for t in ph.toks if t in typed and ph.accented)):
+                if ph.kind == "keyword":  # a side word of the procedure ("ngân hàng" of a mortgage)
+                    side = max(side, precision * ph.mass * par.side_anchor)
+                else:  # the official name (or its short form) weighs more than an alias
+                    anchor = max(anchor, precision * ph.mass * (par.name_anchor if ph.kind in ("name", "short") else 1.0))
+            value = ((par.phrase_sim_share * sim / 100 + (1 - par.phrase_sim_share) * fit)
+                     * ((1 - par.phrase_weight_share) + par.phrase_weight_share * ph.weight))
+            if value > best:
+                best, best_sim, best_phrase = value, sim, ph
+        cov = _coverage(index, q, doc)
+        pair_cov = sum(1 for p in qpairs if p in doc.pairs) / len(qpairs) if qpairs else cov
+        total = (par.w_cover * cov + par.w_pairs * pair_cov + par.w_phrase * best
+                 + par.anchor_bonus * min(anchor / index.anchor_full, 1.0) + par.w_name_share * name_share)
+        if q.accented:
+            total += par.accent_bonus * len(q.accented & doc.accented) / len(q.accented)
+        if doc.proc.is_curated:
+            total += par.curated_bonus
+        # Naming phrases raise the score; a keyword found whole only helps decide (see matcher).
+        hits.append(Hit(doc.proc, total, best_phrase, best_sim, cov, max(anchor, side), name_share))
+    return hits
+
+
+def prefer_specific(index: SearchIndex, q: Query, hits: list[Hit]) -> None:
+    """Between sibling procedures whose names differ by a word or two ("đăng ký thế chấp" / "xóa
+    đăng ký thế chấp", "đăng ký tạm trú" / "đăng ký thường trú", "… kết hôn" / "… kết hôn có yếu tố
+    nước ngoài"), the question decides by those words: the one whose own words are said, and whose
+    sibling's are not, goes first. Shares of a long story cannot make this call; one word can."""
+    said = set(q.tokens)
+    for _, _, exp in q.spans:
+        said.update(exp)
+    top = hits[:3]
+    for a in top:
+        for b in top:
+            if a is b or b.score > a.score:
+                continue  # b is the one behind that may move up
+            na, nb = _name_words(index, a.proc), _name_words(index, b.proc)
+            only_a, only_b = na - nb, nb - na
+            # Siblings: a shared name of some substance, a few words apart.
+            if len(na & nb) < 3 or not only_b or len(only_b) > 4 or len(only_a) > 2:
+                continue
+            # By count, not IDF: legal wording ("yếu tố") is rare and never said, "nước ngoài" is.
+            if len(only_b & said) * 2 >= len(only_b) and not only_a & said:
+                b.score = a.score + index.params.sibling_step
+    hits.sort(key=lambda h: -h.score)
+
+
+def _name_words(index: SearchIndex, proc: Procedure) -> frozenset[str]:
+    words_ = index.name_cache.get(proc.id)
+    if words_ is None:
+        head = re.split(r"[,;(:]", proc.name, maxsplit=1)[0]
+        words_ = frozenset(t for t in folded_words(head) if t not in index.lexicon.stop_folded
+                           and t not in index.lexicon.name_filler)
+        index.name_cache[proc.id] = words_
+    return words_

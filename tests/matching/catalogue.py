@@ -1,0 +1,13 @@
+"""Small hand-made catalogues for the matching stages' tests."""
+
+import datetime as dt
+
+from bot.catalogue.schema import Procedure
+from tests.conftest import sample_lexicon
+
+LEX = sample_lexicon()
+
+
+def proc(pid: str, name: str, aliases: list[str] | None = None, **fields) -> Procedure:
+    return Procedure(id=pid, code="1.000001", name=name, group="ho-tich", source="https://example.org",
+                     verified_on=dt.date(2026, 1, 1), aliases=aliases or [], **fields)

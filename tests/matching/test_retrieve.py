@@ -1,0 +1,48 @@
+"""Retrieving candidates from the whole catalogue with the inverted index."""
+
+import numpy as np
+
+from bot.matching.index import SearchIndex
+from bot.matching.normalize import Synonyms
+from bot.matching.retrieve import candidates
+from bot.matching.understand import understand
+from tests.matching.catalogue import LEX, proc
+
+PROCS = [
+    proc("ho-chieu", "Cấp hộ chiếu phổ thông", ["làm hộ chiếu"]),
+    proc("khai-sinh", "Đăng ký khai sinh", ["làm giấy khai sinh"]),
+    proc("ket-hon", "Đăng ký kết hôn"),
+    proc("gcn", "Cấp giấy chứng nhận quyền sử dụng đất"),
+]
+INDEX = SearchIndex(PROCS, Synonyms({"sổ đỏ": ["giấy chứng nhận quyền sử dụng đất"]}), LEX)
+
+
+def ids(text: str, limit: int | None = None) -> list[str]:
+    return [INDEX.docs[i].proc.id for i in candidates(INDEX, understand(INDEX, text), limit)]
+
+
+def test_the_procedure_named_comes_first_and_those_sharing_words_follow():
+    assert ids("đăng ký khai sinh") == ["khai-sinh", "ket-hon"]
+    assert ids("hộ chiếu")[0] == "ho-chieu"
+
+
+def test_a_synonym_retrieves_through_its_meaning():
+    assert ids("sổ đỏ")[0] == "gcn"
+
+
+def test_limit_caps_the_candidates():
+    assert len(ids("đăng ký khai sinh", limit=1)) == 1
+    assert ids("đăng ký khai sinh", limit=1) == ["khai-sinh"]
+
+
+def test_no_shared_word_no_candidates():
+    found = candidates(INDEX, understand(INDEX, "qwerty"))
+    assert isinstance(found, np.ndarray) and found.size == 0
+    empty = SearchIndex([], Synonyms({}), LEX)
+    assert candidates(empty, understand(empty, "đăng ký khai sinh")).size == 0
+
+
+def test_at_most_params_candidates_by_default():
+    many = SearchIndex([proc(f"p{i}", f"Đăng ký việc số {i}") for i in range(40)], Synonyms({}), LEX)
+    found = candidates(many, understand(many, "đăng ký"))
+    assert len(found) == many.params.candidates < 40

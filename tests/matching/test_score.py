@@ -1,0 +1,107 @@
+"""Scoring candidates: coverage, phrase fit, anchors, and siblings told apart by the word said."""
+
+import pytest
+
+from bot.matching.index import SearchIndex
+from bot.matching.matcher import search
+from bot.matching.normalize import Synonyms
+from bot.matching.score import Hit, _coverage, _phrase_fit, _query_weights, prefer_specific, score_all
+from bot.matching.understand import understand
+from tests.matching.catalogue import LEX, proc
+
+INDEX = SearchIndex([
+    proc("ho-chieu", "Cấp hộ chiếu phổ thông", ["làm hộ chiếu"]),
+    proc("khai-sinh", "Đăng ký khai sinh", ["làm giấy khai sinh"]),
+    proc("yeu-to", "Đăng ký kết hôn có yếu tố nước ngoài"),
+], Synonyms({}), LEX)
+
+
+def doc(pid: str):
+    return next(d for d in INDEX.docs if d.proc.id == pid)
+
+
+def test_an_accent_slip_still_finds_the_procedure():
+    assert search(INDEX, "làm hộ chiéu cho bé")[1][0].proc.id == "ho-chieu"
+
+
+def test_a_real_word_with_other_accents_is_not_the_catalogue_word():
+    hits = search(INDEX, "có người yêu chưa")[1]
+    loved = next(h for h in hits if h.proc.id == "yeu-to")
+    exact = next(h for h in search(INDEX, "có yếu tố nước ngoài")[1] if h.proc.id == "yeu-to")
+    assert loved.score < exact.score
+
+
+def test_score_all_the_named_procedure_wins_with_full_coverage_and_an_anchor():
+    q = understand(INDEX, "đăng ký khai sinh")
+    hits = {h.proc.id: h for h in score_all(INDEX, q, INDEX.docs)}
+    named = hits["khai-sinh"]
+    assert named.score > max(h.score for pid, h in hits.items() if pid != "khai-sinh")
+    assert named.coverage == 1.0 and named.name_share == 1.0 and named.anchor > 0
+    assert named.phrase is not None and named.phrase.text == "dang ky khai sinh"
+    assert hits["ho-chieu"].coverage == 0.0 and hits["ho-chieu"].anchor == 0.0
+    assert score_all(INDEX, q, []) == []
+
+
+def test_coverage_is_the_idf_weighted_share_of_the_question():
+    q = understand(INDEX, "đăng ký khai sinh")
+    assert _coverage(INDEX, q, doc("khai-sinh")) == 1.0
+    assert _coverage(INDEX, q, doc("ho-chieu")) == 0.0
+    partial = _coverage(INDEX, q, doc("yeu-to"))  # says "đăng ký", not the rarer "khai sinh"
+    assert 0.0 < partial < 0.5
+
+
+def test_phrase_fit_is_an_f_measure_of_both_sides():
+    q = understand(INDEX, "đăng ký khai sinh")
+    qweights = _query_weights(INDEX, q)
+    total = sum(qweights.values())
+    name = doc("khai-sinh").phrases[0]
+    assert _phrase_fit(INDEX, qweights, total, name) == (1.0, 1.0)
+    short = next(ph for ph in doc("khai-sinh").phrases if ph.kind == "short")  # "khai sinh"
+    fit, precision = _phrase_fit(INDEX, qweights, total, short)
+    assert precision == 1.0 and fit < 1.0  # all of the phrase is said, not all that is said is the phrase
+    assert _phrase_fit(INDEX, qweights, total, doc("ho-chieu").phrases[0]) == (0.0, 0.0)
+
+
+def test_query_weights_give_a_synonyms_meaning_a_share_of_its_words_weight():
+    index = SearchIndex([proc("gcn", "Cấp giấy chứng nhận quyền sử dụng đất")],
+                        Synonyms({"sổ đỏ": ["giấy chứng nhận quyền sử dụng đất"]}), LEX)
+    q = understand(index, "sổ đỏ")
+    qweights = _query_weights(index, q)
+    assert qweights["so"] == q.weights[0]
+    assert qweights["giay"] == q.weights[0] * index.params.expansion_weight
+
+
+SIBLINGS = [
+    proc("the-chap", "Đăng ký thế chấp quyền sử dụng đất", ["thế chấp sổ đỏ vay ngân hàng"]),
+    proc("xoa-the-chap", "Xóa đăng ký thế chấp quyền sử dụng đất"),
+    proc("tam-tru", "Đăng ký tạm trú", ["đăng ký tạm trú trực tuyến có rẻ hơn nộp trực tiếp không"]),
+    proc("thuong-tru", "Đăng ký thường trú"),
+]
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("xoa the chap so do vay ngan hang", "xoa-the-chap"),  # the word only the specialisation names
+    ("the chap so do vay ngan hang", "the-chap"),
+    ("đăng ký thường trú nộp trực tuyến có rẻ hơn nộp trực tiếp không", "thuong-tru"),  # a word apart
+])
+def test_siblings_follow_the_word_said(question, expected):
+    index = SearchIndex(SIBLINGS, Synonyms({}), LEX)
+    assert search(index, question)[1][0].proc.id == expected
+
+
+def test_prefer_specific_moves_the_sibling_whose_own_word_is_said_first():
+    index = SearchIndex(SIBLINGS, Synonyms({}), LEX)
+    general, specific = index.docs[0].proc, index.docs[1].proc
+    q = understand(index, "xóa thế chấp")
+    hits = [Hit(general, 0.9), Hit(specific, 0.8)]
+    prefer_specific(index, q, hits)
+    assert [h.proc.id for h in hits] == ["xoa-the-chap", "the-chap"]
+    assert hits[0].score == pytest.approx(0.9 + index.params.sibling_step)
+    unsaid = [Hit(general, 0.9), Hit(specific, 0.8)]
+    prefer_specific(index, understand(index, "thế chấp"), unsaid)
+    assert [(h.proc.id, h.score) for h in unsaid] == [("the-chap", 0.9), ("xoa-the-chap", 0.8)]
+
+
+def test_search_with_nothing_to_read_finds_nothing():
+    q, hits = search(INDEX, "?!")
+    assert q.tokens == [] and hits == []
