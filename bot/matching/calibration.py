@@ -21,8 +21,8 @@ class Costs:
     """What each outcome costs, per question. Correct outcomes cost nothing."""
 
     wrong_answer: float = 4.0  # a wrong card shown as the answer (or a card for an out-of-scope question)
-    wrong_choices: float = 1.5  # a "did you mean" list without the right procedure (or for out of scope)
-    right_in_choices: float = 0.5  # the right procedure offered among others instead of answered
+    wrong_choices: float = 1.0  # a "did you mean" list without the right procedure (or for out of scope)
+    right_in_choices: float = 0.3  # the right procedure offered among others instead of answered
     missed: float = 1.0  # "I don't know" although a right procedure was among the candidates
 
 

@@ -69,9 +69,18 @@ def kind_of(model: DecisionModel, x: np.ndarray) -> Kind:
     if not model.w_first:
         return "choices"  # no fitted model (a catalogue built before calibration): offer, never assert
     used = x[list(_positions(model.features))]
-    if float(used @ np.asarray(model.w_first)) >= model.answer_min:
+    if float(used @ np.asarray(model.w_first)) >= logit(model.answer_min):
         return "answer"
-    return "choices" if float(used @ np.asarray(model.w_three)) >= model.choice_min else "none"
+    return "choices" if float(used @ np.asarray(model.w_three)) >= logit(model.choice_min) else "none"
+
+
+def logit(p: float) -> float:
+    """The linear score a probability limit stands for (a limit of 1 or more is never reached)."""
+    if p >= 1.0:
+        return math.inf
+    if p <= 0.0:
+        return -math.inf
+    return math.log(p / (1.0 - p))
 
 
 def decide(question: str, aspect: str | None, hits: list[Hit], top: int, params: MatchParams,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import KeysView
 from dataclasses import dataclass, field
 from sys import intern  # the same word in thousands of phrases is one string, not thousands
 
@@ -64,11 +65,15 @@ class Phrase:
     weight: float
     kind: str  # name | short | alias | en | faq | keyword
     ref: int = -1  # FAQ entry index for kind == "faq"
-    toks: frozenset[str] = frozenset()
     mass: float = 0.0  # IDF mass of its words, set once the index knows the IDFs
-    tw: dict[str, float] = field(default_factory=dict)  # each word's share of that mass
+    tw: dict[str, float] = field(default_factory=dict)  # each word -> its share of that mass
     aspect: str | None = None  # what a FAQ phrasing asks (fees, time, ...)
     accented: frozenset[str] = frozenset()  # its words as written, for questions typed with accents
+
+    @property
+    def toks(self) -> KeysView[str]:
+        """Its words, as a set-like view of `tw` (no second set per phrase in memory)."""
+        return self.tw.keys()
 
 
 @dataclass(slots=True)
@@ -166,7 +171,7 @@ class SearchIndex:
                 doc.faq_df.update(set().union(*(ph.text.split() for ph in phrasings)))
             doc.faq_answers = {k: answer_aspects(f.a) for k, f in enumerate(doc.proc.faq)}
             for ph in doc.phrases:
-                ph.toks = frozenset(intern(t) for t in ph.text.split())
+                toks = sorted({intern(t) for t in ph.text.split()})
                 if ph.kind == "faq":
                     ph.aspect = self.aspects.detect(ph.text)
                 # Cue words of a phrasing ("thời hạn ... bao nhiêu ngày") say what is asked, not about
@@ -174,8 +179,9 @@ class SearchIndex:
                 content = set(self.generic_free(self.aspects.strip(ph.text)).split())
                 # Sorted: a sum over a set would change in its last digits with PYTHONHASHSEED.
                 ph.tw = {t: self.idf.get(t, self.max_idf) * (1.0 if t in content else params.cue_weight)
-                         for t in sorted(ph.toks)}
+                         for t in toks}
                 ph.mass = sum(ph.tw.values())
+            doc.core = set()  # only document frequency needed it
         self.name_cache: dict[str, frozenset[str]] = {}  # procedure id -> its name's words (score.py)
         self.curated_prior = np.array([params.curated_prior if d.proc.is_curated else 0.0 for d in self.docs], dtype=np.float32)
         # Typo repair looks words up among catalogue words of similar length only.

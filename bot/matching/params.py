@@ -16,15 +16,15 @@ PARAMS_FILE = Path(__file__).with_name("params.json")
 
 @dataclass(frozen=True)
 class DecisionModel:
-    """Two linear scores over `decide.FEATURES` (the logits of two logistic models): answer when
-    x·w_first >= answer_min (the first candidate is likely right), else offer choices when
-    x·w_three >= choice_min (a right one is likely among three), else say "I don't know"."""
+    """Two logistic models over `decide.FEATURES` (no intercept: the limits hold it): answer when
+    P(first candidate right) = logistic(x·w_first) >= answer_min, else offer choices when
+    P(a right one among three) = logistic(x·w_three) >= choice_min, else say "I don't know"."""
 
     features: tuple[str, ...] = ()
     w_first: tuple[float, ...] = ()
-    answer_min: float = 0.0
+    answer_min: float = 0.5  # a probability
     w_three: tuple[float, ...] = ()
-    choice_min: float = 0.0
+    choice_min: float = 0.5  # a probability
 
 
 @dataclass(frozen=True)

@@ -147,7 +147,9 @@ def score_all(index: SearchIndex, q: Query, docs: list[Doc]) -> list[Hit]:
         if q.accented:
             total += par.accent_bonus * len(q.accented & doc.accented) / len(q.accented)
         if doc.proc.is_curated:
-            total += par.curated_bonus
+            # A curated card is what most citizens mean, in proportion to how much of the question it explains:
+            # a card that explains little must not outrank the national record that fits.
+            total += par.curated_bonus * cov
         # Naming phrases raise the score; a keyword found whole only helps decide (see matcher).
         hits.append(Hit(doc.proc, total, best_phrase, best_sim, cov, max(anchor, side), name_share))
     return hits

@@ -8,10 +8,10 @@ from bot.matching.params import DecisionModel, MatchParams
 from bot.matching.score import Hit
 
 # A hand-made model for the mechanics: the answer score is 10 x score + 20 x margin, the choice score
-# 10 x score; answer from 9, choices from 5.
+# 10 x score; answer from logistic 0.9999 (a score of about 9.2), choices from 0.99 (about 4.6).
 W1 = [10.0 if f == "score" else 20.0 if f == "margin" else 0.0 for f in FEATURES]
 W3 = [10.0 if f == "score" else 0.0 for f in FEATURES]
-P = MatchParams(decision=DecisionModel(FEATURES, tuple(W1), 9.0, tuple(W3), 5.0))
+P = MatchParams(decision=DecisionModel(FEATURES, tuple(W1), 0.9999, tuple(W3), 0.99))
 SHORT = Evidence(content_words=3, english=False)
 
 
