@@ -164,6 +164,19 @@ def cmd_kb_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from db.migrate import SchemaTooNew, upgrade
+    from db.session import get_engine
+
+    try:
+        before, after = upgrade(get_engine(get_settings().sqlalchemy_url))
+    except SchemaTooNew as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"database schema: {before or 'new'} -> {after}" if before != after else f"database schema: {after} (up to date)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--knowledge", metavar="DIR", default=argparse.SUPPRESS, help="knowledge folder (default: $KNOWLEDGE_DIR or ./knowledge)")
@@ -210,6 +223,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("files", nargs="+", metavar="FILE")
     imp.add_argument("--out", required=True, metavar="DIR", help="e.g. knowledge/imported")
     imp.set_defaults(func=cmd_kb_import)
+    dbp = sub.add_parser("db", help="database tools")
+    db_sub = dbp.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="migrate the database (DATABASE_URL) to this release's schema"
+                      ).set_defaults(func=cmd_db_upgrade)
     return parser
 
 

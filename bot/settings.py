@@ -39,8 +39,11 @@ class Settings(BaseSettings):
 
     @property
     def sqlalchemy_url(self) -> str:
-        if self.database_url:
-            return self.database_url
+        url = self.database_url
+        if url.startswith(("postgres://", "postgresql://")):  # the usual form; psycopg 3 is the driver we ship
+            return "postgresql+psycopg://" + url.split("://", 1)[1]
+        if url:
+            return url
         return f"sqlite:///{self.data_dir / 'bot.sqlite3'}"
 
 

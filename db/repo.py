@@ -26,6 +26,13 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def clean_text(text: str, limit: int = MAX_LOGGED_CHARS) -> str:
+    """What may be stored of a user's text: cut, redacted, without NUL (PostgreSQL refuses it) and without
+    lone surrogates (not encodable as UTF-8; Telegram's JSON can carry them)."""
+    text = text[:limit].replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    return redact(text)
+
+
 def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
@@ -99,7 +106,7 @@ class Store:
 
     def log_query(self, user_id: int, text: str, kind: str, proc_id: str | None = None, score: float | None = None,
                   aspect: str | None = None, lang: str = "vi", reply_ms: float | None = None) -> None:
-        row = QueryLog(user_hash=self.user_hash(user_id), text=redact(text[:MAX_LOGGED_CHARS]), kind=kind,
+        row = QueryLog(user_hash=self.user_hash(user_id), text=clean_text(text), kind=kind,
                        proc_id=proc_id, score=score, aspect=aspect, lang=lang, reply_ms=reply_ms)
         with session_scope(self.engine) as s:
             s.add(row)
@@ -164,7 +171,7 @@ class Store:
 
     def audit(self, admin_id: int, action: str, detail: str = "") -> None:
         with session_scope(self.engine) as s:
-            s.add(AuditLog(admin_hash=self.user_hash(admin_id), action=action, detail=redact(detail)[:1000]))
+            s.add(AuditLog(admin_hash=self.user_hash(admin_id), action=action, detail=clean_text(detail, 1000)))
 
     def stats(self, group_of: dict[str, str], now: dt.datetime | None = None) -> Stats:
         now = now or _now()

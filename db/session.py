@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from db import models  # noqa: F401  (registers the tables)
 
@@ -31,14 +31,24 @@ def get_engine(url: str) -> Engine:
                 cur.execute("PRAGMA foreign_keys=ON")
                 cur.close()
         else:
-            engine = create_engine(url, pool_pre_ping=True)
+            # Handlers run their database work in worker threads: a pool as wide as that thread pool.
+            engine = create_engine(url, pool_pre_ping=True, pool_size=8, max_overflow=8)
         _engines[url] = engine
     return _engines[url]
 
 
+def dispose_engine(url: str) -> None:
+    engine = _engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
 def init_db(url: str) -> Engine:
+    """The engine, with the schema migrated to the newest revision (raises migrate.SchemaTooNew)."""
+    from db.migrate import upgrade
+
     engine = get_engine(url)
-    SQLModel.metadata.create_all(engine)
+    upgrade(engine)
     return engine
 
 

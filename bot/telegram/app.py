@@ -22,6 +22,7 @@ from bot.catalogue import CatalogueError
 from bot.engine import Engine
 from bot.privacy import load_salt, setup_logging
 from bot.settings import Settings
+from db.migrate import SchemaTooNew
 from db.repo import Store
 from db.sync import sync_catalogue
 
@@ -107,6 +108,9 @@ def run_polling(knowledge: Path, settings: Settings) -> int:
         for problem in exc.problems:
             log.error("%s", problem)
         log.error("the catalogue has errors: run `python -m bot kb check`")
+        return 1
+    except SchemaTooNew as exc:
+        log.error("%s", exc)
         return 1
     app = build_application(services)
     log.info("starting long polling")
