@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
-from telegram import BotCommand, Update
+from telegram import BotCommand
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -13,14 +15,17 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    Defaults,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot.catalogue import CatalogueError
 from bot.engine import Engine
-from bot.privacy import load_salt, setup_logging
+from bot.logs import setup_logging
+from bot.privacy import load_salt
 from bot.settings import Settings
 from db.migrate import SchemaTooNew
 from db.repo import Store
@@ -29,8 +34,12 @@ from db.sync import sync_catalogue
 from . import admin, handlers
 from .ordering import PerChatOrder
 from .services import Services
+from .state import CONTEXT_TYPES
 
 log = logging.getLogger(__name__)
+
+# The four kinds of update the bot handles: Telegram sends no other (and none our library cannot parse).
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"]
 
 COMMANDS = {
     "vi": [("start", "Bắt đầu"), ("menu", "Thủ tục theo nhóm"), ("huongdan", "Cách nộp hồ sơ trực tuyến"),
@@ -48,12 +57,22 @@ def build_services(knowledge: Path, settings: Settings) -> Services:
     store = Store(settings.sqlalchemy_url, salt)
     result = sync_catalogue(store.engine, engine.catalogue)
     log.info("catalogue: %s; database sync: %s", engine.catalogue.summary_line(), result)
-    return Services(engine, store, settings)
+    services = Services(engine, store, settings)
+    services.metrics.gauge("bot_catalogue_procedures", lambda: len(services.engine.catalogue.procedures),
+                           "Procedures in the catalogue being served")
+    services.metrics.gauge("bot_catalogue_age_seconds", lambda: time.time() - services.engine.current.loaded_at,
+                           "Seconds since the catalogue being served was loaded")
+    services.metrics.gauge("bot_db_pending_rows", lambda: services.writer.pending,
+                           "Log rows waiting for the database")
+    services.metrics.gauge("bot_db_write_failures", lambda: services.writer.failures,
+                           "Failed batch writes (retried) since start")
+    return services
 
 
 async def _post_init(app: Application) -> None:
-    services: Services = app.bot_data["services"]
-    app.bot_data["snapshot"] = services.engine.snapshot()
+    services = app.bot_data.services
+    assert services is not None
+    app.bot_data.snapshot = await services.run(services.engine.snapshot)
     if app.job_queue is not None:
         app.job_queue.run_repeating(admin.watch_knowledge, interval=services.settings.reload_check_seconds,
                                     first=services.settings.reload_check_seconds, name="watch-knowledge")
@@ -66,17 +85,27 @@ async def _post_init(app: Application) -> None:
             log.warning("could not register the %s command list: %s", lang, exc)
 
 
+async def _post_shutdown(app: Application) -> None:
+    """Write the queued log rows before the process ends."""
+    if app.bot_data.services is not None:
+        await app.bot_data.services.close()
+
+
 def build_application(services: Services) -> Application:
     settings = services.settings
     assert settings.telegram_bot_token is not None
     builder = (ApplicationBuilder().token(settings.telegram_bot_token.get_secret_value())
                .rate_limiter(AIORateLimiter(max_retries=2))
-               .concurrent_updates(PerChatOrder(32))
-               .post_init(_post_init))
+               .concurrent_updates(PerChatOrder(64))
+               .context_types(CONTEXT_TYPES)
+               .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=handlers.NO_PREVIEW))
+               .post_init(_post_init)
+               .post_shutdown(_post_shutdown))
     if settings.telegram_base_url:
         builder = builder.base_url(settings.telegram_base_url)
     app = builder.build()
-    app.bot_data["services"] = services
+    app.bot_data.services = services
+    app.add_handler(TypeHandler(object, handlers.count_update, block=False), group=-1)
 
     # Within a group the first matching handler wins: known commands, then buttons and inline queries,
     # then free text, unknown /commands (answered as questions) and non-text messages.
@@ -92,7 +121,7 @@ def build_application(services: Services) -> Application:
     app.add_handler(CommandHandler("stats", admin.stats_command))
     app.add_handler(CallbackQueryHandler(handlers.button))
     app.add_handler(InlineQueryHandler(handlers.inline))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.question))
+    app.add_handler(MessageHandler((filters.TEXT | filters.CAPTION) & ~filters.COMMAND, handlers.question))
     app.add_handler(MessageHandler(filters.COMMAND, handlers.question))
     app.add_handler(MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.not_text))
     app.add_error_handler(handlers.on_error)
@@ -114,5 +143,5 @@ def run_polling(knowledge: Path, settings: Settings) -> int:
         return 1
     app = build_application(services)
     log.info("starting long polling")
-    app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    app.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
     return 0

@@ -37,6 +37,8 @@ def run_bot(fake_api, settings):
                 finally:
                     await app.updater.stop()
                     await app.stop()
+                    if app.post_shutdown:  # as run_polling does: queued log rows are written
+                        await app.post_shutdown(app)
 
         result = asyncio.run(main())
         return result, services
