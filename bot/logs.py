@@ -55,6 +55,14 @@ class FrameFormatter(logging.Formatter):
         exc = ei[1]
         return self._clean(describe(exc)) if exc is not None else ""
 
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.exc_text  # another handler may have cached its own rendering of the traceback
+        record.exc_text = None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = saved
+
     def formatStack(self, stack_info: str) -> str:  # noqa: N802
         return self._clean(stack_info)
 

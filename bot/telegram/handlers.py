@@ -234,7 +234,8 @@ async def button(update: Update, context: BotContext) -> None:
         return
     # A button under a message Telegram no longer gives us (too old, or deleted) comes with an
     # InaccessibleMessage: it can be neither edited nor replied to, only written under in its chat.
-    message = query.message if isinstance(query.message, Message) else None
+    # (PTB may parse it as a Message dated ZERO_DATE: `is_accessible` tells.)
+    message = query.message if isinstance(query.message, Message) and query.message.is_accessible else None
     chat_id = query.message.chat.id if query.message is not None else None
     if action.kind == "feedback" and action.proc_id:
         lng = await user_lang(update, context)
@@ -381,7 +382,9 @@ async def _tell_admins(context: BotContext, svc: Services, err: BaseException | 
     suppressed = int(_last_notice["suppressed"])
     _last_notice.update(at=now, suppressed=0)
     lines = [f"⚠️ <b>{html.escape(type(err).__name__)}</b>: {html.escape(redact(str(err))[:300])}"]
-    lines += [f"<code>{html.escape(f)}</code>" for f in frames(err)[-12:]]
+    every = frames(err)
+    ours = [f for f in every if "site-packages/" not in f and "/lib/python" not in f]  # the project's frames
+    lines += [f"<code>{html.escape(f)}</code>" for f in (ours[-12:] + every[-1:] if every else [])]
     if suppressed:
         lines.append(f"(+{suppressed} more error(s) since the last notice)")
     text = "\n".join(lines)[:4000]

@@ -147,6 +147,15 @@ class Sent:
     method: str
     params: dict[str, Any]
     message: dict[str, Any] | None = None
+    at: float = field(default_factory=time.monotonic)  # when the bot's request arrived
+
+
+UPDATE_TYPES = ("message", "edited_message", "channel_post", "edited_channel_post", "business_connection",
+                "business_message", "edited_business_message", "deleted_business_messages", "message_reaction",
+                "message_reaction_count", "inline_query", "chosen_inline_result", "callback_query",
+                "shipping_query", "pre_checkout_query", "purchased_paid_media", "poll", "poll_answer",
+                "my_chat_member", "chat_member", "chat_join_request", "chat_boost", "removed_chat_boost")
+DEFAULT_UPDATES = [t for t in UPDATE_TYPES if t not in ("chat_member", "message_reaction", "message_reaction_count")]
 
 
 @dataclass
@@ -163,6 +172,9 @@ class FakeBotAPI:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._lock = threading.Lock()
+        self.known_chats: set[int] = set()  # Telegram refuses to write to a chat that never wrote to the bot
+        self.allowed_updates: list[str] = list(DEFAULT_UPDATES)
+        self.pushed_at: dict[int, float] = {}  # update id -> when the user sent it
         self.server = ThreadingHTTPServer((self.host, 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -186,11 +198,39 @@ class FakeBotAPI:
     # --- what users do ----------------------------------------------------------------------------
 
     def _push(self, update: dict[str, Any]) -> int:
+        kind = next(k for k in update if k != "update_id")
+        body = update[kind]
+        chat = (body.get("chat") or (body.get("message") or {}).get("chat") or {}).get("id")
         with self._cond:
             update["update_id"] = next(self._update_ids)
-            self._updates.append(update)
+            self.pushed_at[update["update_id"]] = time.monotonic()
+            for who in (chat, (body.get("from") or {}).get("id")):
+                if who is not None:
+                    self.known_chats.add(who)
+            if kind in self.allowed_updates:  # as Telegram: types the bot did not subscribe to never come
+                self._updates.append(update)
             self._cond.notify_all()
         return update["update_id"]
+
+    def _new_message(self, user_id: int, lang: str | None = "vi", **content: Any) -> dict[str, Any]:
+        return {"message_id": next(self._message_ids), "date": int(time.time()),
+                "chat": {"id": user_id, "type": "private", "first_name": f"User{user_id}"},
+                "from": self.user(user_id, lang), **content}
+
+    def send_photo(self, user_id: int, caption: str | None = None, lang: str | None = "vi") -> int:
+        content: dict[str, Any] = {"photo": [{"file_id": "p", "file_unique_id": "pu", "width": 90, "height": 90}]}
+        if caption is not None:
+            content["caption"] = caption
+        return self._push({"message": self._new_message(user_id, lang, **content)})
+
+    def edit_text(self, user_id: int, message_id: int, text: str, lang: str | None = "vi") -> int:
+        msg = self._new_message(user_id, lang, text=text)
+        msg["message_id"], msg["edit_date"] = message_id, int(time.time())
+        return self._push({"edited_message": msg})
+
+    def send_update(self, update: dict[str, Any]) -> int:
+        """Any update (a type the bot may not handle, a reaction, a channel post...)."""
+        return self._push(update)
 
     @staticmethod
     def user(user_id: int, lang: str | None = "vi") -> dict[str, Any]:
@@ -219,6 +259,15 @@ class FakeBotAPI:
         qid = f"cq{next(self._update_ids)}"
         self._push({"callback_query": {"id": qid, "from": self.user(user_id, lang), "chat_instance": "ci",
                                        "message": message, "data": data}})
+        return qid
+
+    def press_inaccessible(self, user_id: int, message_id: int, data: str, lang: str | None = "vi") -> str:
+        """A button under a message Telegram no longer hands out (older than 48 h, or deleted): the update
+        carries an InaccessibleMessage (date 0), and that message cannot be edited."""
+        qid = f"cq{next(self._update_ids)}"
+        old = {"chat": {"id": user_id, "type": "private"}, "message_id": message_id, "date": 0}
+        self._push({"callback_query": {"id": qid, "from": self.user(user_id, lang), "chat_instance": "ci",
+                                       "message": old, "data": data}})
         return qid
 
     def inline(self, user_id: int, query: str, lang: str | None = "vi") -> str:
@@ -338,6 +387,11 @@ class FakeBotAPI:
         return True
 
     def api_getUpdates(self, p):
+        if p.get("allowed_updates") is not None:
+            unknown = [t for t in p["allowed_updates"] if t not in UPDATE_TYPES]
+            if unknown:
+                raise Rejected(f"Bad Request: unknown update types {unknown}")
+            self.allowed_updates = list(p["allowed_updates"]) or list(DEFAULT_UPDATES)
         offset = int(p.get("offset") or 0)
         timeout = min(float(p.get("timeout") or 0), 1.0)  # shorter than Telegram's: tests stop faster
         deadline = time.monotonic() + timeout
@@ -359,6 +413,8 @@ class FakeBotAPI:
     def api_sendMessage(self, p):
         if "chat_id" not in p:
             raise Rejected("Bad Request: chat_id is empty")
+        if p["chat_id"] not in self.known_chats:
+            raise Rejected("Bad Request: chat not found")
         check_text(p.get("text"), p.get("parse_mode"))
         check_markup(p.get("reply_markup"))
         msg = self._message(p["chat_id"], p["text"], p.get("reply_markup"))
