@@ -237,9 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     if func is None:
         settings = get_settings()
         if settings.telegram_bot_token:
-            from bot.telegram.app import run_polling
+            from bot.telegram.app import run
 
-            return run_polling(_knowledge(args), settings)
+            return run(_knowledge(args), settings)
         args.lang = "vi"
         return cmd_chat(args)
     try:

@@ -265,4 +265,7 @@ def _insert_ignore(conn: Connection, model: type, values: dict) -> bool:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     else:  # pragma: no cover - other databases: a plain insert, a conflict raises
         return bool(conn.execute(insert(table).values(**values)).rowcount)
-    return bool(conn.execute(dialect_insert(table).values(**values).on_conflict_do_nothing()).rowcount)
+    key = list(table.primary_key.columns)[0]
+    # RETURNING, not rowcount: rowcount after ON CONFLICT DO NOTHING is not reliable across drivers
+    stmt = dialect_insert(table).values(**values).on_conflict_do_nothing().returning(key)
+    return conn.execute(stmt).first() is not None

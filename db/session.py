@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,10 +47,19 @@ def dispose_engine(url: str) -> None:
 
 def init_db(url: str) -> Engine:
     """The engine, with the schema migrated to the newest revision (raises migrate.SchemaTooNew)."""
-    from db.migrate import upgrade
+    from db.migrate import SchemaTooNew, upgrade
 
     engine = get_engine(url)
-    upgrade(engine)
+    for attempt in range(20):
+        try:
+            upgrade(engine)
+            return engine
+        except SchemaTooNew:
+            raise
+        except Exception:  # another instance is creating or migrating the same database right now
+            if attempt == 19:
+                raise
+            time.sleep(0.25 + random.random() * 0.25)
     return engine
 
 

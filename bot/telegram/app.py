@@ -91,10 +91,13 @@ async def _post_shutdown(app: Application) -> None:
         await app.bot_data.services.close()
 
 
-def build_application(services: Services) -> Application:
+def build_application(services: Services, webhook: bool = False) -> Application:
     settings = services.settings
     assert settings.telegram_bot_token is not None
-    builder = (ApplicationBuilder().token(settings.telegram_bot_token.get_secret_value())
+    builder = ApplicationBuilder().token(settings.telegram_bot_token.get_secret_value())
+    if webhook:  # updates come through bot.web, not an Updater
+        builder = builder.updater(None)
+    builder = (builder
                .rate_limiter(AIORateLimiter(max_retries=2))
                .concurrent_updates(PerChatOrder(64))
                .context_types(CONTEXT_TYPES)
@@ -128,18 +131,81 @@ def build_application(services: Services) -> Application:
     return app
 
 
-def run_polling(knowledge: Path, settings: Settings) -> int:
+def run(knowledge: Path, settings: Settings) -> int:
+    """`python -m bot` with a token: webhook mode when WEBHOOK_URL is set, else long polling."""
+    return run_webhook(knowledge, settings) if settings.webhook_url else run_polling(knowledge, settings)
+
+
+def _start(knowledge: Path, settings: Settings) -> Services | None:
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
-    setup_logging(settings.log_level, [token])
+    from bot.web import webhook_secret
+
+    setup_logging(settings.log_level, [token, webhook_secret(settings)])
     try:
-        services = build_services(knowledge, settings)
+        return build_services(knowledge, settings)
     except CatalogueError as exc:
         for problem in exc.problems:
             log.error("%s", problem)
         log.error("the catalogue has errors: run `python -m bot kb check`")
-        return 1
     except SchemaTooNew as exc:
         log.error("%s", exc)
+    return None
+
+
+def run_webhook(knowledge: Path, settings: Settings) -> int:
+    import asyncio
+    import contextlib
+    import signal
+
+    import uvicorn
+
+    class _GracefulServer(uvicorn.Server):
+        """uvicorn re-raises SIGTERM once it has stopped serving, which would kill the process before the
+        Application stops and the queued log rows are written: here the signal only asks it to stop."""
+
+        @contextlib.contextmanager
+        def capture_signals(self):
+            previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+
+    from bot.web import create_web_app, webhook_secret
+
+    services = _start(knowledge, settings)
+    if services is None:
+        return 1
+    app = build_application(services, webhook=True)
+    web = create_web_app(app, services)
+    server = _GracefulServer(uvicorn.Config(web, host=settings.webhook_listen, port=settings.webhook_port,
+                                           log_config=None, access_log=False, lifespan="off"))
+
+    async def main() -> None:
+        async with app:
+            if app.post_init:
+                await app.post_init(app)
+            # Every instance sets the same webhook; none deletes it on the way out (the others still serve).
+            await app.bot.set_webhook(settings.webhook_url or "", secret_token=webhook_secret(settings),
+                                      allowed_updates=ALLOWED_UPDATES, max_connections=40)
+            await app.start()
+            log.info("serving the webhook on %s:%d", settings.webhook_listen, settings.webhook_port)
+            try:
+                await server.serve()  # until SIGTERM/SIGINT; requests in flight are finished first
+            finally:
+                await app.stop()
+                if app.post_shutdown:
+                    await app.post_shutdown(app)
+
+    asyncio.run(main())
+    log.info("stopped")
+    return 0
+
+
+def run_polling(knowledge: Path, settings: Settings) -> int:
+    services = _start(knowledge, settings)
+    if services is None:
         return 1
     app = build_application(services)
     log.info("starting long polling")

@@ -35,3 +35,17 @@ def test_texts_postgresql_would_refuse_are_cleaned(db_url):
     store.audit(1, "reload", "detail\x00")
     [row] = store.queries()
     assert "\x00" not in row.text and "khai sinh" in row.text
+
+
+def test_update_claims_and_notice_claims(db_url):
+    store = Store(db_url, b"salt")
+    assert store.claim_update(10) == "new"
+    assert store.claim_update(10) == "busy"  # in flight on another instance: Telegram is asked to retry
+    store.finish_update(10)
+    assert store.claim_update(10) == "done"  # handled: a retried delivery is acknowledged and dropped
+    assert store.claim_update(11) == "new"
+    assert store.claim_update(11, lease_seconds=-1) == "new"  # its instance died: the claim is taken over
+    store.finish_update(11, handled=False)
+    assert store.claim_update(11) == "new"  # released after a failure: handled again
+    assert store.claim_notice("p", "h1") is True and store.claim_notice("p", "h1") is False
+    assert store.claim_notice("p", "h2") is True
