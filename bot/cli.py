@@ -177,6 +177,13 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_load(args: argparse.Namespace) -> int:
+    from bot.loadtest import main as load_main
+
+    return load_main(_knowledge(args), args.users, args.messages, args.think, args.instances, args.kill_one,
+                     args.fuzz, args.rate)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--knowledge", metavar="DIR", default=argparse.SUPPRESS, help="knowledge folder (default: $KNOWLEDGE_DIR or ./knowledge)")
@@ -223,6 +230,16 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("files", nargs="+", metavar="FILE")
     imp.add_argument("--out", required=True, metavar="DIR", help="e.g. knowledge/imported")
     imp.set_defaults(func=cmd_kb_import)
+    ld = sub.add_parser("load", parents=[common], help="load or fuzz the real bot through the fake Bot API; prints figures")
+    ld.add_argument("--users", type=int, default=500)
+    ld.add_argument("--messages", type=int, default=10, help="per user")
+    ld.add_argument("--think", type=float, default=29.0, help="seconds between one user's messages")
+    ld.add_argument("--instances", type=int, default=1, help="2: webhook instances behind a round-robin proxy")
+    ld.add_argument("--kill-one", action="store_true", help="SIGTERM the first instance at 40%% of the load")
+    ld.add_argument("--fuzz", type=int, default=0, metavar="N", help="N hostile updates instead of the load")
+    ld.add_argument("--rate", type=float, default=100.0, help="fuzz updates per second")
+    ld.set_defaults(func=cmd_load)
+
     dbp = sub.add_parser("db", help="database tools")
     db_sub = dbp.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="migrate the database (DATABASE_URL) to this release's schema"
