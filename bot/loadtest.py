@@ -309,9 +309,9 @@ def run_fuzz(knowledge: Path, n: int, rate: float, seed: int = 11) -> dict[str, 
             if rng.random() < 0.5:
                 callbacks_sent.append(api.press_inaccessible(user, rng.randint(1, 10**6), data))
             else:
-                stale = {"message_id": rng.randint(1, 10**6), "date": int(time.time()) - 86400,
-                         "chat": {"id": user, "type": "private"}, "from": {"id": 1, "is_bot": True, "first_name": "b"},
-                         "text": "old card"}
+                # a card the bot sent a month ago (it exists; its buttons are stale or forged)
+                stale = api.old_bot_message(user, "<b>old card</b>", {"inline_keyboard": [[
+                    {"text": "x", "callback_data": data}]]})
                 callbacks_sent.append(api.press(user, stale, data))
         else:
             kind = "inline"

@@ -42,7 +42,7 @@ async def _refuse(update: Update, context: BotContext) -> bool:
 async def apply_reload(app: Application, svc: Services, lang: str = "vi") -> tuple[bool, str]:
     """Build the new catalogue aside, swap it in, sync the database and tell followers what changed.
     Returns (ok, HTML report for the admin)."""
-    new, previous, problems = await svc.run(svc.engine.reload)
+    new, previous, problems = await svc.run(svc.engine.reload, True)  # built in a child process, handed over
     if new is None:
         shown = [str(p) for p in problems[:MAX_SHOWN_PROBLEMS]]
         return False, render("reload.j2", lang=lang, problems=problems, shown=shown)

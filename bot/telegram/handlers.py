@@ -277,9 +277,14 @@ async def button(update: Update, context: BotContext) -> None:
             await send_chunks(context.bot, chat_id, reply)
         return
     if len(chunks) == 1:
-        await _ignore_not_modified(query.edit_message_text(chunks[0], parse_mode=ParseMode.HTML,
-                                                           link_preview_options=NO_PREVIEW,
-                                                           reply_markup=reply_markup(reply)))
+        try:
+            await _ignore_not_modified(query.edit_message_text(chunks[0], parse_mode=ParseMode.HTML,
+                                                               link_preview_options=NO_PREVIEW,
+                                                               reply_markup=reply_markup(reply)))
+        except BadRequest as exc:  # deleted meanwhile, or no longer editable: write it anew
+            if "not found" not in str(exc).lower() and "can't be edited" not in str(exc).lower():
+                raise
+            await send_reply(message, reply)
     else:  # too long to edit in place: the card section comes as new messages
         await send_reply(message, reply)
 

@@ -156,7 +156,8 @@ UPDATE_TYPES = ("message", "edited_message", "channel_post", "edited_channel_pos
                 "business_message", "edited_business_message", "deleted_business_messages", "message_reaction",
                 "message_reaction_count", "inline_query", "chosen_inline_result", "callback_query",
                 "shipping_query", "pre_checkout_query", "purchased_paid_media", "poll", "poll_answer",
-                "my_chat_member", "chat_member", "chat_join_request", "chat_boost", "removed_chat_boost")
+                "my_chat_member", "chat_member", "chat_join_request", "chat_boost", "removed_chat_boost",
+                "managed_bot", "guest_message")
 DEFAULT_UPDATES = [t for t in UPDATE_TYPES if t not in ("chat_member", "message_reaction", "message_reaction_count")]
 
 
@@ -271,6 +272,14 @@ class FakeBotAPI:
         self._push({"callback_query": {"id": qid, "from": self.user(user_id, lang), "chat_instance": "ci",
                                        "message": message, "data": data}})
         return qid
+
+    def old_bot_message(self, chat_id: int, text: str, markup: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A message the bot sent long ago (it exists, so it can be edited), for pressing its stale buttons."""
+        msg = self._message(chat_id, text, markup)
+        msg["date"] = int(time.time()) - 30 * 86400
+        with self._lock:
+            self.messages[(chat_id, msg["message_id"])] = msg
+        return dict(msg)
 
     def press_inaccessible(self, user_id: int, message_id: int, data: str, lang: str | None = "vi") -> str:
         """A button under a message Telegram no longer hands out (older than 48 h, or deleted): the update
