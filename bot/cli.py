@@ -226,6 +226,26 @@ def cmd_kb_portal(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from db.migrate import SchemaTooNew, upgrade
+    from db.session import get_engine
+
+    try:
+        before, after = upgrade(get_engine(get_settings().sqlalchemy_url))
+    except SchemaTooNew as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"database schema: {before or 'new'} -> {after}" if before != after else f"database schema: {after} (up to date)")
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from bot.loadtest import main as load_main
+
+    return load_main(_knowledge(args), args.users, args.messages, args.think, args.instances, args.kill_one,
+                     args.fuzz, args.rate)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--knowledge", metavar="DIR", default=argparse.SUPPRESS, help="knowledge folder (default: $KNOWLEDGE_DIR or ./knowledge)")
@@ -295,6 +315,20 @@ def build_parser() -> argparse.ArgumentParser:
     portal.add_argument("file", nargs="?", default=PORTAL_FAQ)
     portal.add_argument("--eval-out", default="eval/portal_questions.tsv")
     portal.set_defaults(func=cmd_kb_portal)
+    ld = sub.add_parser("load", parents=[common], help="load or fuzz the real bot through the fake Bot API; prints figures")
+    ld.add_argument("--users", type=int, default=500)
+    ld.add_argument("--messages", type=int, default=10, help="per user")
+    ld.add_argument("--think", type=float, default=29.0, help="seconds between one user's messages")
+    ld.add_argument("--instances", type=int, default=1, help="2: webhook instances behind a round-robin proxy")
+    ld.add_argument("--kill-one", action="store_true", help="SIGTERM the first instance at 40%% of the load")
+    ld.add_argument("--fuzz", type=int, default=0, metavar="N", help="N hostile updates instead of the load")
+    ld.add_argument("--rate", type=float, default=100.0, help="fuzz updates per second")
+    ld.set_defaults(func=cmd_load)
+
+    dbp = sub.add_parser("db", help="database tools")
+    db_sub = dbp.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="migrate the database (DATABASE_URL) to this release's schema"
+                      ).set_defaults(func=cmd_db_upgrade)
     return parser
 
 
@@ -305,9 +339,9 @@ def main(argv: list[str] | None = None) -> int:
     if func is None:
         settings = get_settings()
         if settings.telegram_bot_token:
-            from bot.telegram.app import run_polling
+            from bot.telegram.app import run
 
-            return run_polling(_knowledge(args), settings)
+            return run(_knowledge(args), settings)
         args.lang = "vi"
         return cmd_chat(args)
     try:

@@ -7,8 +7,11 @@ On any error the last good catalogue keeps serving.
 
 from __future__ import annotations
 
+import multiprocessing
+import pickle
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +46,25 @@ def build(root: Path, settings: Settings) -> Loaded:
     return Loaded(catalogue, matcher, Dialogue(catalogue, matcher, settings), time.time())
 
 
+def _build_pickled(root: Path, settings: Settings) -> tuple[bytes | None, list[Problem]]:
+    """In a child process: the built catalogue pickled, or the problems that stopped it."""
+    try:
+        return pickle.dumps(build(root, settings), protocol=pickle.HIGHEST_PROTOCOL), []
+    except CatalogueError as exc:
+        return None, list(exc.problems)
+
+
+def build_aside(root: Path, settings: Settings) -> Loaded:
+    """build() in a separate process, handed over pickled: the running bot spends only the unpickling
+    (about a tenth of a build) of its CPU on a reload, so chats are not stalled while files are parsed and
+    the index is made, and the build's garbage never enters the bot's memory."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        data, problems = pool.submit(_build_pickled, Path(root), settings).result()
+    if data is None:
+        raise CatalogueError(problems)
+    return pickle.loads(data)
+
+
 class Engine:
     def __init__(self, root: Path, settings: Settings):
         self.root = Path(root)
@@ -58,12 +80,13 @@ class Engine:
     def dialogue(self) -> Dialogue:
         return self.current.dialogue
 
-    def reload(self) -> tuple[Catalogue | None, Catalogue, list[Problem]]:
-        """Returns (new catalogue or None, previous catalogue, problems)."""
+    def reload(self, aside: bool = False) -> tuple[Catalogue | None, Catalogue, list[Problem]]:
+        """Returns (new catalogue or None, previous catalogue, problems). `aside`: build in a child process
+        (build_aside), as the bot does; otherwise here (CLI tools)."""
         with self._lock:
             previous = self.current.catalogue
             try:
-                fresh = build(self.root, self.settings)
+                fresh = (build_aside if aside else build)(self.root, self.settings)
             except CatalogueError as exc:
                 return None, previous, exc.problems
             self.current = fresh

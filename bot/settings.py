@@ -27,6 +27,15 @@ class Settings(BaseSettings):
     portal_url: str = "https://dichvucong.hochiminhcity.gov.vn"
     national_portal_url: str = "https://dichvucong.gov.vn"
     hotline: str = "1022"
+    # production (issue #14)
+    redis_url: str | None = None  # shared flood limit for several instances, e.g. redis://127.0.0.1:6379/0
+    webhook_url: str | None = None  # set: serve Telegram's webhook (https://bot.example.org/telegram) instead of polling
+    webhook_secret: SecretStr | None = None  # X-Telegram-Bot-Api-Secret-Token; generated from the token if empty
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8080
+    update_lease_seconds: float = 30.0  # a claimed update not done by then is taken over by another instance
+    worker_threads: int = 8  # database and matching run in these, off the event loop
+    error_notice_seconds: float = 60.0  # at most one error message to the admins per this many seconds
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -39,8 +48,11 @@ class Settings(BaseSettings):
 
     @property
     def sqlalchemy_url(self) -> str:
-        if self.database_url:
-            return self.database_url
+        url = self.database_url
+        if url.startswith(("postgres://", "postgresql://")):  # the usual form; psycopg 3 is the driver we ship
+            return "postgresql+psycopg://" + url.split("://", 1)[1]
+        if url:
+            return url
         return f"sqlite:///{self.data_dir / 'bot.sqlite3'}"
 
 

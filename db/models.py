@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, BigInteger, Column
 from sqlmodel import Field, SQLModel
 
 
@@ -32,7 +32,7 @@ class UserRow(SQLModel, table=True):
     __tablename__ = "bot_user"
 
     user_hash: str = Field(primary_key=True)
-    chat_id: int | None = None  # needed to notify followers; deleted by /forget
+    chat_id: int | None = Field(default=None, sa_type=BigInteger)  # to notify followers; deleted by /forget
     lang: str = "vi"
     active: bool = True
     created_at: dt.datetime = Field(default_factory=_now)
@@ -75,3 +75,26 @@ class AuditLog(SQLModel, table=True):
     action: str
     detail: str = ""
     created_at: dt.datetime = Field(default_factory=_now)
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """Telegram update ids claimed by an instance (webhook mode): Telegram retries a delivery that was not
+    acknowledged, and with two instances the retry can reach the other one. A claim not marked done
+    within the lease is taken over (its instance died); a done one is acknowledged and dropped."""
+
+    __tablename__ = "processed_update"
+
+    update_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    claimed_at: dt.datetime = Field(default_factory=_now, index=True)
+    done: bool = False
+
+
+class SentNotice(SQLModel, table=True):
+    """A follower notice sent for one version of a procedure: with several instances reloading the same
+    catalogue, only the first to claim a change tells the followers."""
+
+    __tablename__ = "sent_notice"
+
+    proc_id: str = Field(primary_key=True)
+    content_hash: str = Field(primary_key=True)
+    sent_at: dt.datetime = Field(default_factory=_now)

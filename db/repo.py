@@ -11,12 +11,13 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, insert, update
+from sqlalchemy.engine import Connection
 from sqlmodel import select
 
 from bot.privacy import hash_user, redact
 
-from .models import AuditLog, Feedback, Follow, QueryLog, UserRow
+from .models import AuditLog, Feedback, Follow, ProcessedUpdate, QueryLog, SentNotice, UserRow
 from .session import init_db, session_scope
 
 MAX_LOGGED_CHARS = 500
@@ -24,6 +25,13 @@ MAX_LOGGED_CHARS = 500
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def clean_text(text: str, limit: int = MAX_LOGGED_CHARS) -> str:
+    """What may be stored of a user's text: cut, redacted, without NUL (PostgreSQL refuses it) and without
+    lone surrogates (not encodable as UTF-8; Telegram's JSON can carry them)."""
+    text = text[:limit].replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    return redact(text)
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -67,6 +75,16 @@ class Store:
             s.expunge(row)
             return row
 
+    def lang_of(self, user_id: int) -> str | None:
+        """The stored language, without the ORM: the read every update makes, cheap and shared by instances."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(UserRow.lang).where(UserRow.user_hash == self.user_hash(user_id))).scalar()
+
+    def follows(self, user_id: int, proc_id: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(Follow.proc_id).where(
+                Follow.user_hash == self.user_hash(user_id), Follow.proc_id == proc_id)).first() is not None
+
     def get_lang(self, user_id: int) -> str | None:
         with session_scope(self.engine) as s:
             row = s.get(UserRow, self.user_hash(user_id))
@@ -99,7 +117,7 @@ class Store:
 
     def log_query(self, user_id: int, text: str, kind: str, proc_id: str | None = None, score: float | None = None,
                   aspect: str | None = None, lang: str = "vi", reply_ms: float | None = None) -> None:
-        row = QueryLog(user_hash=self.user_hash(user_id), text=redact(text[:MAX_LOGGED_CHARS]), kind=kind,
+        row = QueryLog(user_hash=self.user_hash(user_id), text=clean_text(text), kind=kind,
                        proc_id=proc_id, score=score, aspect=aspect, lang=lang, reply_ms=reply_ms)
         with session_scope(self.engine) as s:
             s.add(row)
@@ -160,11 +178,53 @@ class Store:
                     .where(Follow.proc_id == proc_id, UserRow.active == True, UserRow.chat_id != None))  # noqa: E711,E712
             return [(int(c), lang) for c, lang in s.exec(stmt)]
 
+    # --- several instances ------------------------------------------------------------------------------
+
+    def claim_update(self, update_id: int, lease_seconds: float = 30.0) -> str:
+        """Claim a Telegram update for this instance: "new" (handle it), "done" (handled already: acknowledge
+        it) or "busy" (another instance is handling it now: ask Telegram to retry later). A claim older than
+        the lease and not done belongs to an instance that died: it is taken over ("new")."""
+        now = _now()
+        with self.engine.begin() as conn:
+            if _insert_ignore(conn, ProcessedUpdate, {"update_id": update_id, "claimed_at": now, "done": False}):
+                return "new"
+            taken = conn.execute(update(ProcessedUpdate).where(
+                ProcessedUpdate.update_id == update_id, ProcessedUpdate.done == False,  # noqa: E712
+                ProcessedUpdate.claimed_at < now - dt.timedelta(seconds=lease_seconds)).values(claimed_at=now))
+            if taken.rowcount:
+                return "new"
+            done = conn.execute(select(ProcessedUpdate.done).where(ProcessedUpdate.update_id == update_id)).scalar()
+            return "done" if done else "busy"
+
+    def finish_update(self, update_id: int, handled: bool = True) -> None:
+        """Mark a claimed update done, or release the claim (handled=False) so a retry handles it."""
+        with self.engine.begin() as conn:
+            if handled:
+                conn.execute(update(ProcessedUpdate).where(ProcessedUpdate.update_id == update_id).values(done=True))
+            else:
+                conn.execute(delete(ProcessedUpdate).where(ProcessedUpdate.update_id == update_id))
+
+    def claim_notice(self, proc_id: str, content_hash: str) -> bool:
+        """True for the first instance to claim telling followers about this version of a procedure."""
+        with self.engine.begin() as conn:
+            return _insert_ignore(conn, SentNotice, {"proc_id": proc_id, "content_hash": content_hash,
+                                                     "sent_at": _now()})
+
+    def purge_claims(self, hours: float = 24) -> int:
+        with self.engine.begin() as conn:
+            gone = conn.execute(delete(ProcessedUpdate).where(
+                ProcessedUpdate.claimed_at < _now() - dt.timedelta(hours=hours)))
+            return gone.rowcount or 0
+
+    def ping(self) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(1)).scalar() == 1
+
     # --- staff ----------------------------------------------------------------------------------------
 
     def audit(self, admin_id: int, action: str, detail: str = "") -> None:
         with session_scope(self.engine) as s:
-            s.add(AuditLog(admin_hash=self.user_hash(admin_id), action=action, detail=redact(detail)[:1000]))
+            s.add(AuditLog(admin_hash=self.user_hash(admin_id), action=action, detail=clean_text(detail, 1000)))
 
     def stats(self, group_of: dict[str, str], now: dt.datetime | None = None) -> Stats:
         now = now or _now()
@@ -194,3 +254,18 @@ class Store:
     def count(self, model: type) -> int:
         with session_scope(self.engine) as s:
             return int(s.exec(select(func.count()).select_from(model)).one())
+
+
+def _insert_ignore(conn: Connection, model: type, values: dict) -> bool:
+    """INSERT that does nothing on a primary-key conflict; True when the row was inserted."""
+    table = model.__table__  # type: ignore[attr-defined]
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:  # pragma: no cover - other databases: a plain insert, a conflict raises
+        return bool(conn.execute(insert(table).values(**values)).rowcount)
+    key = list(table.primary_key.columns)[0]
+    # RETURNING, not rowcount: rowcount after ON CONFLICT DO NOTHING is not reliable across drivers
+    stmt = dialect_insert(table).values(**values).on_conflict_do_nothing().returning(key)
+    return conn.execute(stmt).first() is not None

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from db import models  # noqa: F401  (registers the tables)
 
@@ -31,14 +33,33 @@ def get_engine(url: str) -> Engine:
                 cur.execute("PRAGMA foreign_keys=ON")
                 cur.close()
         else:
-            engine = create_engine(url, pool_pre_ping=True)
+            # Handlers run their database work in worker threads: a pool as wide as that thread pool.
+            engine = create_engine(url, pool_pre_ping=True, pool_size=8, max_overflow=8)
         _engines[url] = engine
     return _engines[url]
 
 
+def dispose_engine(url: str) -> None:
+    engine = _engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
 def init_db(url: str) -> Engine:
+    """The engine, with the schema migrated to the newest revision (raises migrate.SchemaTooNew)."""
+    from db.migrate import SchemaTooNew, upgrade
+
     engine = get_engine(url)
-    SQLModel.metadata.create_all(engine)
+    for attempt in range(20):
+        try:
+            upgrade(engine)
+            return engine
+        except SchemaTooNew:
+            raise
+        except Exception:  # another instance is creating or migrating the same database right now
+            if attempt == 19:
+                raise
+            time.sleep(0.25 + random.random() * 0.25)
     return engine
 
 

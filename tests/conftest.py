@@ -1,3 +1,4 @@
+import os
 import shutil
 from functools import cache
 from pathlib import Path
@@ -17,6 +18,18 @@ def sample_lexicon():
     lexicon = load_lexicon(SAMPLE_KB, problems)
     assert not problems, problems
     return lexicon
+
+
+@pytest.fixture(autouse=True)
+def database_url(monkeypatch) -> str:
+    """With DATABASE_URL pointing at PostgreSQL every test gets its own empty schema (its URL is put in the
+    environment, so subprocesses use it too); "" with SQLite, where each test has its own files."""
+    from tests.db.isolation import isolated_database
+
+    with isolated_database(os.environ.get("DATABASE_URL", "")) as url:
+        if url:
+            monkeypatch.setenv("DATABASE_URL", url)
+        yield url
 
 
 @pytest.fixture

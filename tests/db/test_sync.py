@@ -6,8 +6,8 @@ from db.models import ProcedureRow
 from db.sync import sync_catalogue
 
 
-def test_sync_is_idempotent_and_removes(kb_dir, tmp_path):
-    engine = init_db(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+def test_sync_is_idempotent_and_removes(kb_dir, db_url):
+    engine = init_db(db_url)
     cat = load_or_raise(kb_dir)
     first = sync_catalogue(engine, cat)
     assert first.added == len(cat.procedures)

@@ -20,7 +20,9 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.error import HTTPError, URLError
 from urllib.parse import parse_qs, urlparse
+from urllib.request import Request, urlopen
 
 TOKEN = "123456789:TEST-token_ABCDEFGHIJKLMNOPQRSTUVWXYZ012"
 BOT = {"id": 123456789, "is_bot": True, "first_name": "HCMC Thủ tục", "username": "hcmc_thutuc_bot",
@@ -147,6 +149,16 @@ class Sent:
     method: str
     params: dict[str, Any]
     message: dict[str, Any] | None = None
+    at: float = field(default_factory=time.monotonic)  # when the bot's request arrived
+
+
+UPDATE_TYPES = ("message", "edited_message", "channel_post", "edited_channel_post", "business_connection",
+                "business_message", "edited_business_message", "deleted_business_messages", "message_reaction",
+                "message_reaction_count", "inline_query", "chosen_inline_result", "callback_query",
+                "shipping_query", "pre_checkout_query", "purchased_paid_media", "poll", "poll_answer",
+                "my_chat_member", "chat_member", "chat_join_request", "chat_boost", "removed_chat_boost",
+                "managed_bot", "guest_message")
+DEFAULT_UPDATES = [t for t in UPDATE_TYPES if t not in ("chat_member", "message_reaction", "message_reaction_count")]
 
 
 @dataclass
@@ -163,6 +175,17 @@ class FakeBotAPI:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._lock = threading.Lock()
+        self.known_chats: set[int] = set()  # Telegram refuses to write to a chat that never wrote to the bot
+        self.allowed_updates: list[str] = list(DEFAULT_UPDATES)
+        self.pushed_at: dict[int, float] = {}  # update id -> when the user sent it
+        # webhook mode: updates are POSTed to the URL, one chat's updates one at a time and in order, each
+        # retried until the bot answers 2xx (as Telegram does); `deliveries` keeps (update id, HTTP status).
+        self.webhook: dict[str, Any] | None = None
+        self.deliveries: list[tuple[int, int]] = []
+        self._inflight: set[Any] = set()
+        self._retry_at: dict[int, float] = {}
+        self._workers: list[threading.Thread] = []
+        self._stopping = False
         self.server = ThreadingHTTPServer((self.host, 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -179,6 +202,7 @@ class FakeBotAPI:
 
     def stop(self) -> None:
         with self._cond:
+            self._stopping = True
             self._cond.notify_all()
         self.server.shutdown()
         self.server.server_close()
@@ -186,11 +210,39 @@ class FakeBotAPI:
     # --- what users do ----------------------------------------------------------------------------
 
     def _push(self, update: dict[str, Any]) -> int:
+        kind = next(k for k in update if k != "update_id")
+        body = update[kind]
+        chat = (body.get("chat") or (body.get("message") or {}).get("chat") or {}).get("id")
         with self._cond:
             update["update_id"] = next(self._update_ids)
-            self._updates.append(update)
+            self.pushed_at[update["update_id"]] = time.monotonic()
+            for who in (chat, (body.get("from") or {}).get("id")):
+                if who is not None:
+                    self.known_chats.add(who)
+            if kind in self.allowed_updates:  # as Telegram: types the bot did not subscribe to never come
+                self._updates.append(update)
             self._cond.notify_all()
         return update["update_id"]
+
+    def _new_message(self, user_id: int, lang: str | None = "vi", **content: Any) -> dict[str, Any]:
+        return {"message_id": next(self._message_ids), "date": int(time.time()),
+                "chat": {"id": user_id, "type": "private", "first_name": f"User{user_id}"},
+                "from": self.user(user_id, lang), **content}
+
+    def send_photo(self, user_id: int, caption: str | None = None, lang: str | None = "vi") -> int:
+        content: dict[str, Any] = {"photo": [{"file_id": "p", "file_unique_id": "pu", "width": 90, "height": 90}]}
+        if caption is not None:
+            content["caption"] = caption
+        return self._push({"message": self._new_message(user_id, lang, **content)})
+
+    def edit_text(self, user_id: int, message_id: int, text: str, lang: str | None = "vi") -> int:
+        msg = self._new_message(user_id, lang, text=text)
+        msg["message_id"], msg["edit_date"] = message_id, int(time.time())
+        return self._push({"edited_message": msg})
+
+    def send_update(self, update: dict[str, Any]) -> int:
+        """Any update (a type the bot may not handle, a reaction, a channel post...)."""
+        return self._push(update)
 
     @staticmethod
     def user(user_id: int, lang: str | None = "vi") -> dict[str, Any]:
@@ -219,6 +271,23 @@ class FakeBotAPI:
         qid = f"cq{next(self._update_ids)}"
         self._push({"callback_query": {"id": qid, "from": self.user(user_id, lang), "chat_instance": "ci",
                                        "message": message, "data": data}})
+        return qid
+
+    def old_bot_message(self, chat_id: int, text: str, markup: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A message the bot sent long ago (it exists, so it can be edited), for pressing its stale buttons."""
+        msg = self._message(chat_id, text, markup)
+        msg["date"] = int(time.time()) - 30 * 86400
+        with self._lock:
+            self.messages[(chat_id, msg["message_id"])] = msg
+        return dict(msg)
+
+    def press_inaccessible(self, user_id: int, message_id: int, data: str, lang: str | None = "vi") -> str:
+        """A button under a message Telegram no longer hands out (older than 48 h, or deleted): the update
+        carries an InaccessibleMessage (date 0), and that message cannot be edited."""
+        qid = f"cq{next(self._update_ids)}"
+        old = {"chat": {"id": user_id, "type": "private"}, "message_id": message_id, "date": 0}
+        self._push({"callback_query": {"id": qid, "from": self.user(user_id, lang), "chat_instance": "ci",
+                                       "message": old, "data": data}})
         return qid
 
     def inline(self, user_id: int, query: str, lang: str | None = "vi") -> str:
@@ -325,8 +394,99 @@ class FakeBotAPI:
     def api_getMe(self, p):
         return BOT
 
-    def api_deleteWebhook(self, p):
+    def api_setWebhook(self, p):
+        url = p.get("url") or ""
+        parsed = urlparse(url)
+        # Telegram wants https on 443/80/88/8443; the only allowance here is plain http to 127.0.0.1 (tests).
+        if not (parsed.scheme == "https" or (parsed.scheme == "http" and parsed.hostname == "127.0.0.1")):
+            raise Rejected("Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+        secret = p.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise Rejected("Bad Request: secret token contains unallowed characters")
+        if not 1 <= int(p.get("max_connections") or 40) <= 100:
+            raise Rejected("Bad Request: bad webhook: max_connections must be 1-100")
+        if p.get("allowed_updates") is not None:
+            unknown = [t for t in p["allowed_updates"] if t not in UPDATE_TYPES]
+            if unknown:
+                raise Rejected(f"Bad Request: unknown update types {unknown}")
+            self.allowed_updates = list(p["allowed_updates"]) or list(DEFAULT_UPDATES)
+        with self._cond:
+            self.webhook = {"url": url, "secret_token": secret, "max_connections": int(p.get("max_connections") or 40)}
+            while len(self._workers) < self.webhook["max_connections"]:
+                worker = threading.Thread(target=self._deliver_loop, daemon=True)
+                self._workers.append(worker)
+                worker.start()
+            self._cond.notify_all()
         return True
+
+    def api_deleteWebhook(self, p):
+        with self._cond:
+            self.webhook = None
+            if p.get("drop_pending_updates"):
+                self._updates.clear()
+        return True
+
+    def api_getWebhookInfo(self, p):
+        with self._cond:
+            return {"url": (self.webhook or {}).get("url", ""), "has_custom_certificate": False,
+                    "pending_update_count": len(self._updates)}
+
+    # --- webhook delivery ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _chat_key(update: dict[str, Any]) -> Any:
+        body = next(v for k, v in update.items() if k != "update_id")
+        chat = (body.get("chat") or (body.get("message") or {}).get("chat") or {}).get("id")
+        return chat if chat is not None else (body.get("from") or {}).get("id")
+
+    def _deliver_loop(self) -> None:
+        while True:
+            with self._cond:
+                pick = None
+                while pick is None:
+                    if self._stopping:
+                        return
+                    if self.webhook is not None:
+                        now = time.monotonic()
+                        busy = set(self._inflight)
+                        for u in self._updates:  # oldest first; only the oldest of each chat may go
+                            key = self._chat_key(u)
+                            if key in busy:
+                                continue
+                            busy.add(key)
+                            if self._retry_at.get(u["update_id"], 0.0) <= now:
+                                pick = u
+                                break
+                    if pick is None:
+                        self._cond.wait(0.02)
+                key = self._chat_key(pick)
+                self._inflight.add(key)
+                hook = dict(self.webhook or {})
+            status = self._post_update(hook, pick)
+            with self._cond:
+                self._inflight.discard(key)
+                self.deliveries.append((pick["update_id"], status))
+                if 200 <= status < 300:
+                    with contextlib.suppress(ValueError):
+                        self._updates.remove(pick)
+                    self._retry_at.pop(pick["update_id"], None)
+                else:
+                    self._retry_at[pick["update_id"]] = time.monotonic() + 0.2
+                self._cond.notify_all()
+
+    @staticmethod
+    def _post_update(hook: dict[str, Any], update: dict[str, Any]) -> int:
+        headers = {"Content-Type": "application/json"}
+        if hook.get("secret_token"):
+            headers["X-Telegram-Bot-Api-Secret-Token"] = hook["secret_token"]
+        request = Request(hook["url"], data=json.dumps(update).encode(), headers=headers, method="POST")
+        try:
+            with urlopen(request, timeout=60) as response:
+                return response.status
+        except HTTPError as exc:
+            return exc.code
+        except (URLError, OSError):  # refused, reset, timed out: not delivered
+            return 0
 
     def api_setMyCommands(self, p):
         commands = p.get("commands") or []
@@ -338,6 +498,14 @@ class FakeBotAPI:
         return True
 
     def api_getUpdates(self, p):
+        if self.webhook is not None:
+            raise Rejected("Conflict: can't use getUpdates method while webhook is active; use deleteWebhook "
+                           "to delete the webhook first", 409)
+        if p.get("allowed_updates") is not None:
+            unknown = [t for t in p["allowed_updates"] if t not in UPDATE_TYPES]
+            if unknown:
+                raise Rejected(f"Bad Request: unknown update types {unknown}")
+            self.allowed_updates = list(p["allowed_updates"]) or list(DEFAULT_UPDATES)
         offset = int(p.get("offset") or 0)
         timeout = min(float(p.get("timeout") or 0), 1.0)  # shorter than Telegram's: tests stop faster
         deadline = time.monotonic() + timeout
@@ -359,6 +527,8 @@ class FakeBotAPI:
     def api_sendMessage(self, p):
         if "chat_id" not in p:
             raise Rejected("Bad Request: chat_id is empty")
+        if p["chat_id"] not in self.known_chats:
+            raise Rejected("Bad Request: chat not found")
         check_text(p.get("text"), p.get("parse_mode"))
         check_markup(p.get("reply_markup"))
         msg = self._message(p["chat_id"], p["text"], p.get("reply_markup"))
