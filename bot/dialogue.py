@@ -84,6 +84,8 @@ class Dialogue:
             if match.aspect in ASPECT_SECTIONS and not p.is_name_only:  # "mất bao lâu": its time, at once
                 lead.append(render_macro("card.j2", "likely", p, lang) + "\n"
                             + render_macro("card.j2", match.aspect, p, lang))
+            elif p.is_name_only:  # only a name in the records: its official page, at once
+                lead.append(render_macro("card.j2", "likely", p, lang) + "\n" + render_macro("card.j2", "footer", p, lang))
             lead += [render_macro("card.j2", "faq", p, entry, lang, about=p) for entry in match.faqs]
             reply.sections[:0] = lead
         else:
