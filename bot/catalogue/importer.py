@@ -1321,15 +1321,19 @@ def dump_records(records: list[tuple[Procedure, list[str]]]) -> str:
     return "".join(chunks)
 
 
+def _count_written(report: ImportReport, stats: FileStats, proc: Procedure) -> None:
+    stats.written += 1
+    report.groups[proc.group] += 1
+    if proc.is_name_only:
+        report.name_only += 1
+    else:
+        report.full += 1
+
+
 def _write(report: ImportReport, chosen: dict[str, tuple[Procedure, FileStats, list[str]]], out_dir: Path) -> None:
     by_file: dict[tuple[str, str], list[tuple[Procedure, list[str]]]] = {}
     for proc, stats, comments in chosen.values():
-        stats.written += 1
-        report.groups[proc.group] += 1
-        if proc.is_name_only:
-            report.name_only += 1
-        else:
-            report.full += 1
+        _count_written(report, stats, proc)
         by_file.setdefault((stats.path.stem, proc.group), []).append((proc, comments))
     for stats in report.files:  # a re-import replaces what the last import of this file wrote
         folder = out_dir / stats.path.stem
@@ -1353,12 +1357,7 @@ def _write_jsonl(report: ImportReport, chosen: dict[str, tuple[Procedure, FileSt
     for proc, stats, _ in chosen.values():
         if proc.province:
             continue  # another province's own procedure: never served here, so not shipped
-        stats.written += 1
-        report.groups[proc.group] += 1
-        if proc.is_name_only:
-            report.name_only += 1
-        else:
-            report.full += 1
+        _count_written(report, stats, proc)
         by_group.setdefault(proc.group, []).append(proc)
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("*.jsonl"):

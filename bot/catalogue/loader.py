@@ -183,19 +183,26 @@ def load_not_served(root: Path, problems: list[Problem]) -> list[NotServed]:
     return _load_list(path, root, NotServed, "subjects (topic, words, where)", problems) if path.exists() else []
 
 
+def _read_list(path: Path, root: Path, problems: list[Problem], what: str) -> _Tree | None:
+    """An optional YAML file holding a list: its tree, or None when absent or broken (problems noted)."""
+    if not path.exists():
+        return None
+    tree = _read(path, root, problems)
+    if tree is None or tree.value is None:
+        return None
+    if not isinstance(tree.value, list):
+        problems.append(Problem(tree.rel, 1, f"expected a list of {what}"))
+        return None
+    return tree
+
+
 def load_group_fields(root: Path, group_ids: set[str], problems: list[Problem]) -> dict[str, str]:
     """`group_fields.yaml`: which group each field of activity of the official records belongs to
     (read by `kb import`). Returns folded field -> group id."""
     from .importer import fold
 
-    path = root / "group_fields.yaml"
-    if not path.exists():
-        return {}
-    tree = _read(path, root, problems)
-    if tree is None or tree.value is None:
-        return {}
-    if not isinstance(tree.value, list):
-        problems.append(Problem(tree.rel, 1, "expected a list of {group, fields}"))
+    tree = _read_list(root / "group_fields.yaml", root, problems, "{group, fields}")
+    if tree is None:
         return {}
     out: dict[str, str] = {}
     for i, item in enumerate(tree.value):
@@ -227,14 +234,8 @@ SITUATIONS_FILE = "situations.yaml"
 def load_situations(root: Path, problems: list[Problem]) -> dict[str, list[str]]:
     """`situations.yaml`: life situations that lead to a procedure ("người thân vừa qua đời", "my wife
     just gave birth"), by code; written from the law and the records. Returns code -> phrases."""
-    path = root / SITUATIONS_FILE
-    if not path.exists():
-        return {}
-    tree = _read(path, root, problems)
-    if tree is None or tree.value is None:
-        return {}
-    if not isinstance(tree.value, list):
-        problems.append(Problem(tree.rel, 1, "expected a list of {code, vi, en}"))
+    tree = _read_list(root / SITUATIONS_FILE, root, problems, "{code, vi, en}")
+    if tree is None:
         return {}
     out: dict[str, list[str]] = {}
     seen: dict[str, int] = {}
