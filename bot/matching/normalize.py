@@ -10,12 +10,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 MAX_QUERY_CHARS = 300  # longer input is truncated for matching: questions are short, spam is not
 
 _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
 # Zero-width and other invisible characters glue or split words; BOM and soft hyphen included.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Control, common format, surrogate and private-use characters (category C), replaced at once; clean()
+# looks at each character only when something else unprintable is left.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+                      "\ud800-\udfff\ue000-\uf8ff]")
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _NON_WORD = re.compile(r"[^\w]+")
 # A syllable ending in oa/oe/uy (no final consonant) with the tone on the last vowel: old style "hoà".
@@ -29,8 +34,9 @@ def _unify_tone(nfd: str) -> str:
 
 def clean(text: str, limit: int = MAX_QUERY_CHARS) -> str:
     """NFC, one tone placement, lower case, no control/invisible characters, spaces collapsed."""
-    text = _INVISIBLE.sub(" ", text[: limit * 4])
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = _CONTROL.sub(" ", _INVISIBLE.sub(" ", text[: limit * 4]))
+    if not text.isprintable():  # a rarer control, format or unassigned character: check each one
+        text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     nfd = unicodedata.normalize("NFD", text.lower())
     text = unicodedata.normalize("NFC", _unify_tone(nfd))
     return _SPACES.sub(" ", text).strip()[:limit]
@@ -62,12 +68,15 @@ def words(text: str) -> list[str]:
 _I_TO_Y = {"ki": "ky", "li": "ly", "mi": "my", "ti": "ty", "hi": "hy", "qui": "quy", "si": "sy"}
 
 
+@lru_cache(maxsize=1 << 17)
+def _fold_word(word: str) -> str:
+    """One cleaned word folded (cached: building the index folds the same words hundreds of thousands of times)."""
+    f = fold(word)
+    return _I_TO_Y.get(f, f)
+
+
 def folded_words(text: str) -> list[str]:
-    out = []
-    for w in words(text):
-        f = fold(w)
-        out.append(_I_TO_Y.get(f, f))
-    return out
+    return [_fold_word(w) for w in words(text)]
 
 
 def normalize(text: str) -> str:
