@@ -13,6 +13,7 @@ import os
 import pickle
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,23 @@ def load(cache_dir: Path, key: str) -> Any | None:
         return None
 
 
+_pending: list[threading.Thread] = []
+
+
+def store_later(cache_dir: Path, key: str, value: Any) -> None:
+    """store() in a background thread: a first start serves as soon as the index is built, and the
+    interpreter still waits for the write at exit (the thread is not a daemon)."""
+    thread = threading.Thread(target=store, args=(cache_dir, key, value), name="index-cache")
+    _pending.append(thread)
+    thread.start()
+
+
+def flush() -> None:
+    """Wait for the cache writes started by store_later()."""
+    while _pending:
+        _pending.pop().join()
+
+
 def store(cache_dir: Path, key: str, value: Any) -> None:
     """Write atomically (a second process reads either nothing or the whole file), keep the newest few."""
     cache_dir = Path(cache_dir)
@@ -69,5 +87,6 @@ def store(cache_dir: Path, key: str, value: Any) -> None:
         old = sorted(cache_dir.glob("engine-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
         for stale in old[KEEP:]:
             stale.unlink(missing_ok=True)
-    except (OSError, pickle.PicklingError, TypeError) as exc:  # costs speed at the next start, not service
+    except (OSError, pickle.PicklingError, TypeError, RuntimeError) as exc:  # costs speed at the next start only
+        # (RuntimeError: a lazily filled cache of the matcher grew while it was being written)
         log.warning("cannot write the index cache in %s: %s", cache_dir, exc)

@@ -42,14 +42,16 @@ def build(root: Path, settings: Settings) -> Loaded:
         if catalogue is None:
             raise CatalogueError(problems)
         matcher = Matcher(catalogue)
-        build_cache.store(cache_dir, key, (catalogue, matcher))
+        build_cache.store_later(cache_dir, key, (catalogue, matcher))
     return Loaded(catalogue, matcher, Dialogue(catalogue, matcher, settings), time.time())
 
 
 def _build_pickled(root: Path, settings: Settings) -> tuple[bytes | None, list[Problem]]:
     """In a child process: the built catalogue pickled, or the problems that stopped it."""
     try:
-        return pickle.dumps(build(root, settings), protocol=pickle.HIGHEST_PROTOCOL), []
+        loaded = build(root, settings)
+        build_cache.flush()  # the next start (or reload) finds the cache this build wrote
+        return pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL), []
     except CatalogueError as exc:
         return None, list(exc.problems)
 

@@ -15,6 +15,7 @@ def test_a_stale_cache_is_never_used(tmp_path: Path):
     shutil.copytree(FIXTURE, root)
     settings = Settings(data_dir=tmp_path / "data", knowledge_dir=root)
     first = build(root, settings)
+    build_cache.flush()
     assert len(list((tmp_path / "data" / "cache").glob("engine-*.pickle"))) == 1
     again = build(root, settings)
     assert [p.id for p in again.catalogue.procedures] == [p.id for p in first.catalogue.procedures]
@@ -22,6 +23,7 @@ def test_a_stale_cache_is_never_used(tmp_path: Path):
     text = card.read_text(encoding="utf-8")
     card.write_text(text.replace("name: ", "name: Sửa ", 1), encoding="utf-8")
     edited = build(root, settings)
+    build_cache.flush()
     assert any(p.name.startswith("Sửa ") for p in edited.catalogue.procedures)
 
 
