@@ -108,13 +108,7 @@ class Fitted:
     answer_min: float
     choice_min: float
 
-    def probabilities(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        Z = (X - self.mean) / self.scale
-        return probability(Z, self.w1, self.b1), probability(Z, self.w3, self.b3)
 
-    def decide(self, X: np.ndarray) -> np.ndarray:
-        p1, p3 = self.probabilities(X)
-        return decide(p1, p3, self.answer_min, self.choice_min)
 
 
 def fit(X: np.ndarray, top1: np.ndarray, top3: np.ndarray, in_scope: np.ndarray, l2: float = 1.0,
@@ -133,16 +127,6 @@ def folds(n: int, k: int, seed: int = 7) -> list[np.ndarray]:
     return [order[i::k] for i in range(k)]
 
 
-def cross_validate(X: np.ndarray, top1: np.ndarray, top3: np.ndarray, in_scope: np.ndarray, k: int = 5,
-                   l2: float = 1.0, costs: Costs = Costs()) -> np.ndarray:
-    """Each question's decision by a model fitted without its fold."""
-    decisions = np.zeros(len(X), dtype=np.int64)
-    for held in folds(len(X), k):
-        train = np.ones(len(X), dtype=bool)
-        train[held] = False
-        model = fit(X[train], top1[train], top3[train], in_scope[train], l2, costs)
-        decisions[held] = model.decide(X[held])
-    return decisions
 
 
 def summary(decision: np.ndarray, top1: np.ndarray, top3: np.ndarray, in_scope: np.ndarray) -> dict[str, float]:
