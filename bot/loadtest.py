@@ -170,6 +170,12 @@ def run_load(knowledge: Path, users: int, messages: int, think: float, instances
     sent_ids: dict[int, list[int]] = {u: [] for u in plan}
     sent_count = [0]
     killed_at: list[float] = []
+    # warm-up (first-use caches, templates, connections): each distinct question once, not counted
+    warm = sorted(set(pool))
+    for k, q in enumerate(warm):
+        api.send_text(9_000 + k % 50, q)
+    api.wait(lambda: len(api.answers("sendMessage")) >= len(warm), timeout=120)
+    time.sleep(1.0)
     cpu0 = bots.cpu()
     t0 = time.monotonic()
     # open loop: events (when, user, index) in time order

@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -13,6 +14,8 @@ from bot.catalogue import Catalogue, Procedure
 
 from .models import ProcedureRow
 from .session import session_scope
+
+SYNC_LOCK = 0x70726F63  # PostgreSQL advisory lock key held while syncing the catalogue
 
 # Fields whose change followers hear about.
 WATCHED = ("fees", "documents", "steps", "processing_time")
@@ -39,6 +42,8 @@ def sync_catalogue(engine: Engine, catalogue: Catalogue) -> SyncResult:
     result = SyncResult()
     changed: list[str] = []
     with session_scope(engine) as session:
+        if engine.dialect.name == "postgresql":  # instances starting together sync one after the other
+            session.connection().execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SYNC_LOCK})
         existing = {row.id: row for row in session.exec(select(ProcedureRow))}
         for p in catalogue.procedures:
             data = p.model_dump(mode="json", exclude_none=True)

@@ -51,11 +51,24 @@ COMMANDS = {
 }
 
 
+def _sync_retrying(store: Store, engine: Engine):
+    """Sync the catalogue; another instance starting at the same moment may win a race on SQLite (PostgreSQL
+    serialises syncs with an advisory lock): then sync again, which finds its rows."""
+    for attempt in range(5):
+        try:
+            return sync_catalogue(store.engine, engine.catalogue)
+        except Exception:
+            if attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 def build_services(knowledge: Path, settings: Settings) -> Services:
     engine = Engine(knowledge, settings)
     salt = load_salt(settings.hash_salt.get_secret_value(), settings.data_dir)
     store = Store(settings.sqlalchemy_url, salt)
-    result = sync_catalogue(store.engine, engine.catalogue)
+    result = _sync_retrying(store, engine)
     log.info("catalogue: %s; database sync: %s", engine.catalogue.summary_line(), result)
     services = Services(engine, store, settings)
     services.metrics.gauge("bot_catalogue_procedures", lambda: len(services.engine.catalogue.procedures),
@@ -149,6 +162,8 @@ def _start(knowledge: Path, settings: Settings) -> Services | None:
         log.error("the catalogue has errors: run `python -m bot kb check`")
     except SchemaTooNew as exc:
         log.error("%s", exc)
+    except Exception:  # database unreachable, and the like: said in the log with its frames
+        log.exception("could not start")
     return None
 
 

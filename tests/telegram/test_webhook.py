@@ -130,3 +130,41 @@ def test_two_instances_share_the_work_and_survive_a_sigterm(fake_api, kb_dir, tm
     flood = texts(fake_api, 299)
     assert len(flood) == 9 and sum("quá nhanh" in t for t in flood) == 1
     assert proxy.served[1] > 0 and proxy.served[0] > 0
+
+
+def test_a_catalogue_change_reaches_both_instances_and_followers_hear_once(fake_api, kb_dir, tmp_path):
+    ports = [free_port(), free_port()]
+    proxy = RoundRobinProxy([("127.0.0.1", p) for p in ports]).start()
+    data = tmp_path / "data"
+    data.mkdir()
+    procs = [start_instance(fake_api, kb_dir, data, p, proxy.url + "/telegram") for p in ports]
+    path = kb_dir / "procedures" / "ho-tich" / "ho-tich.yaml"
+    try:
+        for p, proc in zip(ports, procs, strict=True):
+            wait_healthy(p, proc)
+        fake_api.wait(lambda: fake_api.webhook)
+        fake_api.send_text(70, "lý lịch tư pháp")
+        card = fake_api.wait(lambda: [c for c in fake_api.sent_to(70) if c.method == "sendMessage"])[-1].message
+        follow = next(b["callback_data"] for row in card["reply_markup"]["inline_keyboard"] for b in row
+                      if b.get("callback_data", "").startswith("fo|"))
+        fake_api.press(70, card, follow)
+        fake_api.wait(lambda: fake_api.answers("editMessageReplyMarkup"))
+        text = path.read_text(encoding="utf-8")
+        changed_at = time.time()
+        path.write_text(text.replace("amount_vnd: 200000", "amount_vnd: 250000")
+                        .replace("làm giấy hôn thú", "làm giấy hôn thú, xin phép cưới"), encoding="utf-8")
+        notice = fake_api.wait(lambda: len(texts(fake_api, 70)) >= 2 and texts(fake_api, 70)[-1], timeout=30)
+        assert "250.000 đ" in notice
+        for p in ports:  # each instance reloads by itself (it looks every 0.5 s, builds in a child process)
+            fake_api.wait(lambda p=p: json.loads(_get(p, "/healthz")[1])["catalogue_loaded_at"] > changed_at,
+                          timeout=60)
+        for chat in range(71, 77):  # round robin: three questions reach each instance
+            fake_api.send_text(chat, "xin phép cưới")
+        fake_api.wait(lambda: all(texts(fake_api, c) for c in range(71, 77)) or None, timeout=30)
+        time.sleep(1.0)
+    finally:
+        for proc in procs:
+            stop(proc)
+        proxy.stop()
+    assert all("Đăng ký kết hôn" in texts(fake_api, c)[0] for c in range(71, 77))
+    assert len(texts(fake_api, 70)) == 2  # one notice, though both instances saw the change
