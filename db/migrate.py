@@ -10,13 +10,15 @@ release: `SchemaTooNew` is raised and nothing is touched, so an old instance nev
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
@@ -25,7 +27,8 @@ from db import models  # noqa: F401  (registers the tables)
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-FIRST_RELEASE = "0001"  # the schema of the first release, made by create_all before migrations existed
+FIRST_RELEASE = "0001"
+MIGRATE_LOCK = 0x6D696772  # PostgreSQL advisory lock key held while migrating  # the schema of the first release, made by create_all before migrations existed
 
 
 class SchemaTooNew(RuntimeError):
@@ -70,8 +73,40 @@ def _run(engine: Engine, fn, *args) -> None:
         fn(cfg, *args)
 
 
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """One migration at a time, whatever the number of instances starting: a PostgreSQL advisory lock, or
+    a lock file beside a SQLite database."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATE_LOCK})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATE_LOCK})
+                conn.commit()
+        return
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    import fcntl
+
+    with open(f"{database}.migrate-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Bring the database to head; returns (revision before, revision after)."""
+    with _migration_lock(engine):
+        return _upgrade(engine)
+
+
+def _upgrade(engine: Engine) -> tuple[str | None, str]:
     found = check(engine)
     target = head()
     if found == target:

@@ -7,6 +7,7 @@ bounded (only the most recent users are remembered), which suits the single poll
 from __future__ import annotations
 
 import time
+import uuid
 from collections import deque
 
 from .state import LRU
@@ -34,19 +35,23 @@ class MemoryFlood:
 
 
 class RedisFlood:
-    """A fixed one-minute window per user in Redis (INCR + EXPIRE in one round trip)."""
+    """A sliding one-minute window per user in Redis, as MemoryFlood but shared by the instances: a sorted
+    set of message times per user (add, drop the old, count, expire: one round trip)."""
 
     def __init__(self, url: str, limit: int, window: float = 60.0):
         import redis.asyncio as redis
 
-        self.limit, self.window = limit, int(window)
+        self.limit, self.window = limit, window
         self._redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
 
     async def hit(self, key: str) -> int:
-        slot = int(time.time() // self.window)
-        name = f"flood:{key}:{slot}"
+        now = time.time()
+        name = f"flood:{key}"
+        member = f"{now:.6f}:{uuid.uuid4().hex[:8]}"
         async with self._redis.pipeline(transaction=True) as pipe:
-            count, _ = await pipe.incr(name).expire(name, self.window * 2).execute()
+            pipe.zadd(name, {member: now}).zremrangebyscore(name, 0, now - self.window).zcard(name)
+            pipe.expire(name, int(self.window) + 1)
+            _, _, count, _ = await pipe.execute()
         return int(count)
 
     async def close(self) -> None:
