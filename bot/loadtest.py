@@ -95,9 +95,13 @@ def _start_bots(api, knowledge: Path, work: Path, instances: int, env_extra: dic
     for port in ports:
         bots.procs.append(start_instance(api, knowledge, data, port, bots.proxy.url + "/telegram", **env))
         bots.logs.append(work / f"instance-{port}.log")
-    for port, proc in zip(ports, bots.procs, strict=True):
-        wait_healthy(port, proc, timeout=120)
-    api.wait(lambda: api.webhook, timeout=60)
+    try:
+        for port, proc in zip(ports, bots.procs, strict=True):
+            wait_healthy(port, proc, timeout=120)
+        api.wait(lambda: api.webhook, timeout=60)
+    except BaseException:  # one did not start: stop the others rather than leave them running
+        _stop_bots(bots)
+        raise
     return bots
 
 
