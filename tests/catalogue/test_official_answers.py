@@ -6,6 +6,8 @@ from bot.catalogue import load_catalogue
 from bot.catalogue.official_answers import outdated_terms
 from bot.cli import main
 from bot.render import render_macro
+from tests.catalogue.test_loader import messages
+from tests.catalogue.test_loader import write as write_file
 
 URL = "https://dichvucong.gov.vn/p/home/dvc-chi-tiet-cau-hoi.html?id=11451&row_limit=1"
 ENTRY = f'''- code: "1.001193"
@@ -19,16 +21,7 @@ ENTRY = f'''- code: "1.001193"
 
 
 def write(kb: Path, text: str, name: str = "ho-tich.yaml") -> Path:
-    path = kb / "official_answers" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def messages(kb: Path) -> list[str]:
-    cat, problems = load_catalogue(kb)
-    assert cat is None
-    return [str(p) for p in problems]
+    return write_file(kb, f"official_answers/{name}", text)
 
 
 def test_valid_entry_attaches_as_faq(kb_dir: Path):
