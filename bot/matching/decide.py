@@ -36,6 +36,8 @@ FEATURES = (
     "qa",  # the best phrase is a staff Q&A phrasing said nearly as written
     "name_share",  # the share of the first candidate's official name the question says
     "name_lead",  # ... minus the second candidate's
+    "prob",  # the reranker's probability of the first candidate (rerank.py)
+    "prob_lead",  # ... minus the second candidate's
 )
 
 
@@ -56,6 +58,7 @@ def features(hits: list[Hit], evidence: Evidence, anchor_full: float, params: Ma
         best.phrase_sim / 100.0, float(not best.proc.is_curated), math.log1p(evidence.content_words),
         float(evidence.english), float(qa), best.name_share,
         best.name_share - (hits[1].name_share if len(hits) > 1 else 0.0),
+        best.prob, best.prob - (hits[1].prob if len(hits) > 1 else 0.0),
     ], dtype=np.float64)
 
 
@@ -90,6 +93,8 @@ def decide(question: str, aspect: str | None, hits: list[Hit], top: int, params:
         return Match(question, "none", aspect)
     best = hits[0]
     kind = kind_of(params.decision, features(hits, evidence, anchor_full, params))
+    if kind == "answer" and names_two(hits):
+        kind = "choices"  # "khai sinh, kết hôn mất bao lâu": both were asked about, offer both
     faq: Faq | None = None
     if best.phrase is not None and best.phrase.kind == "faq" and best.phrase_sim >= params.faq_min:
         faq = best.proc.faq[best.phrase.ref]
@@ -97,6 +102,16 @@ def decide(question: str, aspect: str | None, hits: list[Hit], top: int, params:
         # Only offer alternatives that are themselves plausible.
         hits = [h for h in hits if best.score - h.score < params.choice_gap] or hits[:1]
     return Match(question, kind, aspect, hits[:top], [faq] if faq is not None and kind == "answer" else [])
+
+
+def names_two(hits: list[Hit]) -> bool:
+    """The question names the first two candidates whole, by naming phrases neither of which is part of
+    the other ("đăng ký khai sinh" and "đăng ký kết hôn"; not "đăng ký thế chấp" inside "xóa đăng ký thế
+    chấp", where the longer one is meant)."""
+    if len(hits) < 2:
+        return False
+    a, b = hits[0].named, hits[1].named
+    return bool(a) and bool(b) and not a <= b and not b <= a
 
 
 def query_evidence(q: Query) -> Evidence:

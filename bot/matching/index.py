@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+import zlib
 from collections import Counter
 from collections.abc import KeysView
 from dataclasses import dataclass, field
@@ -87,11 +88,27 @@ class Doc:
     faq_entries: dict[int, list[Phrase]] = field(default_factory=dict)  # FAQ index -> its phrasings
     faq_df: Counter[str] = field(default_factory=Counter)  # in how many of those entries a word is
     faq_answers: dict[int, frozenset[str]] = field(default_factory=dict)  # FAQ index -> aspects its answer gives
+    # Every word and word pair of the whole record (steps, documents, conditions, legal basis, answers),
+    # as sorted CRC32s: evidence the reranker reads for a few candidates, ~4 bytes a word in memory.
+    text_hash: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint32))
 
 
 
 def word_pairs(tokens: list[str]) -> list[str]:
     return [f"{a}_{b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+
+
+def text_hashes(tokens: list[str]) -> np.ndarray:
+    """Sorted unique CRC32s of the words and word pairs (the same in every process, unlike hash())."""
+    found = {zlib.crc32(t.encode()) for t in tokens} | {zlib.crc32(t.encode()) for t in word_pairs(tokens)}
+    return np.array(sorted(found), dtype=np.uint32)
+
+
+def full_text(p: Procedure) -> str:
+    """Everything a record says, for the whole-record evidence."""
+    return "\n".join([p.name, p.summary or "", p.result or "", p.conditions or "", p.agency or "", p.field or "",
+                      *p.audience, *p.steps, *p.documents, *p.legal_basis, *(f.label for f in p.fees),
+                      *(f.a for f in p.faq)])
 
 
 
@@ -183,6 +200,9 @@ class SearchIndex:
                 ph.mass = sum(ph.tw.values())
             doc.core = set()  # only document frequency needed it
         self.name_cache: dict[str, frozenset[str]] = {}  # procedure id -> its name's words (score.py)
+        # How often people are known to need a procedure (portal questions, situations): a reranker prior.
+        self.popularity = {code: math.log1p(len(self.phrasings.get(code, ())) + len(self.situations.get(code, ())))
+                           for code in sorted({*self.phrasings, *self.situations})}
         self.curated_prior = np.array([params.curated_prior if d.proc.is_curated else 0.0 for d in self.docs], dtype=np.float32)
         # Typo repair looks words up among catalogue words of similar length only.
         self.vocab_by_len: dict[int, list[str]] = {}
@@ -262,4 +282,4 @@ class SearchIndex:
                     vocab[t] = weight
         sources = [name, *p.aliases, *p.keywords, p.summary or "", *(q for f in p.faq for q in f.q)]
         accented = {intern(w) for text in sources for w in words(text)}
-        return Doc(p, phrases, vocab, core, pairs, accented)
+        return Doc(p, phrases, vocab, core, pairs, accented, text_hash=text_hashes(folded_words(full_text(p))))

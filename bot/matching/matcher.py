@@ -14,21 +14,26 @@ from .normalize import MAX_QUERY_CHARS, Synonyms, normalize
 from .not_served import TopicSpotter, card_text
 from .params import MatchParams, load_params
 from .qa import with_qa
+from .rerank import rerank
 from .result import Match
-from .retrieve import candidates
+from .retrieve import scored_candidates
 from .score import Hit, prefer_specific, score_all
 from .smalltalk import SmallTalk
 from .understand import Query, understand
 
 
-def search(index: SearchIndex, text: str, limit: int = 10) -> tuple[Query, list[Hit]]:
-    """Understand the question, retrieve candidates from the whole catalogue, score them, best first."""
+def search(index: SearchIndex, text: str, limit: int = 10, rerank_hits: bool = True) -> tuple[Query, list[Hit]]:
+    """Understand the question, retrieve candidates from the whole catalogue, score them, rerank the
+    best, best first (`rerank_hits=False`: the additive order, as the reranker is fitted on)."""
     q = understand(index, text)
     if not q.tokens:
         return q, []
-    hits = score_all(index, q, [index.docs[i] for i in candidates(index, q)])
+    found, retrieval = scored_candidates(index, q)
+    hits = score_all(index, q, [index.docs[i] for i in found], retrieval)
     hits.sort(key=lambda h: -h.score)
     prefer_specific(index, q, hits)
+    if rerank_hits:
+        hits = rerank(index, q, hits)
     return q, hits[:limit]
 
 
@@ -70,11 +75,12 @@ class Matcher:
             text = self._card_texts[proc.id] = card_text(proc) + extra + " "
         return text
 
-    def rank(self, question: str, top: int = 3) -> Ranked:
-        """Understand, retrieve and score: everything the decision looks at."""
+    def rank(self, question: str, top: int = 3, limit: int | None = None, rerank_hits: bool = True) -> Ranked:
+        """Understand, retrieve, score and rerank: everything the decision looks at (`limit` candidates,
+        by default a few more than `top`, for the scope rule to filter)."""
         question = question[: MAX_QUERY_CHARS * 4]
         aspect = self.aspects.detect(normalize(question))
-        q, hits = search(self.index, question, limit=max(top, 3) + 3)
+        q, hits = search(self.index, question, limit or max(top, 3) + 3, rerank_hits)
         found = self.topics.find(q.tokens, q.acc_tokens)
         topic = found[0] if found else None
         if found:

@@ -28,6 +28,17 @@ class DecisionModel:
 
 
 @dataclass(frozen=True)
+class Reranker:
+    """A linear model over `rerank.RANK_FEATURES` reordering the best `depth` candidates (a softmax over
+    them gives each its probability); no features: the additive order stands."""
+
+    features: tuple[str, ...] = ()
+    weights: tuple[float, ...] = ()
+    depth: int = 10  # candidates reranked (the right one is among the first ten additive ones ~95 %)
+    l2: float = 1.0  # the penalty it was fitted with (chosen by cross-validation)
+
+
+@dataclass(frozen=True)
 class MatchParams:
     # --- retrieve ------------------------------------------------------------------------------
     candidates: int = 24  # procedures kept from the inverted index for scoring
@@ -74,6 +85,7 @@ class MatchParams:
     curated_bonus: float = 0.02  # score bonus of a curated card
     sibling_step: float = 0.01  # a sibling named by the words said goes this far ahead
     # --- decide --------------------------------------------------------------------------------
+    rerank: Reranker = field(default_factory=Reranker)  # fitted by `python -m bot calibrate`
     decision: DecisionModel = field(default_factory=DecisionModel)  # fitted by `python -m bot calibrate`
     choice_gap: float = 0.15  # "did you mean" lists only candidates this close to the best
     # --- Q&A entries ---------------------------------------------------------------------------
@@ -96,11 +108,12 @@ def load_params(path: Path = PARAMS_FILE) -> MatchParams:
     if not path.exists():
         return base
     data = json.loads(path.read_text(encoding="utf-8"))
-    known = {f.name for f in fields(MatchParams)} - {"decision"}
+    known = {f.name for f in fields(MatchParams)} - {"decision", "rerank"}
     values = {k: v for k, v in data.get("match", {}).items() if k in known}
-    d = data.get("decision")
-    if d:
-        values["decision"] = DecisionModel(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
+    for key, cls in (("decision", DecisionModel), ("rerank", Reranker)):
+        d = data.get(key)
+        if d:
+            values[key] = cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
     return replace(base, **values)
 
 
@@ -109,9 +122,11 @@ def dump_params(params: MatchParams, figures: dict | None = None) -> str:
     calibration measured (cross-validated) when it wrote them."""
     base = MatchParams()
     match = {f.name: getattr(params, f.name) for f in fields(MatchParams)
-             if f.name != "decision" and getattr(params, f.name) != getattr(base, f.name)}
-    d = params.decision
-    decision = {f.name: (list(getattr(d, f.name)) if isinstance(getattr(d, f.name), tuple) else getattr(d, f.name))
-                for f in fields(DecisionModel)}
-    return json.dumps({"match": match, "decision": decision, "figures": figures or {}}, ensure_ascii=False,
-                      indent=1) + "\n"
+             if f.name not in ("decision", "rerank") and getattr(params, f.name) != getattr(base, f.name)}
+
+    def plain(obj: DecisionModel | Reranker) -> dict:
+        return {f.name: (list(getattr(obj, f.name)) if isinstance(getattr(obj, f.name), tuple) else getattr(obj, f.name))
+                for f in fields(obj)}
+
+    return json.dumps({"match": match, "rerank": plain(params.rerank), "decision": plain(params.decision),
+                       "figures": figures or {}}, ensure_ascii=False, indent=1) + "\n"

@@ -16,9 +16,15 @@ from .understand import Query
 
 def candidates(index: SearchIndex, q: Query, limit: int | None = None) -> np.ndarray:
     """The indices (into `index.docs`) of the best `limit` candidates, best first."""
+    return scored_candidates(index, q, limit)[0]
+
+
+def scored_candidates(index: SearchIndex, q: Query, limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The best `limit` candidates' indices (into `index.docs`), best first, with their scores."""
     limit = index.params.candidates if limit is None else limit
+    none = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64))
     if not index.n:
-        return np.empty(0, dtype=np.int32)
+        return none
     terms = list(q.tokens) + word_pairs(q.tokens)
     for _, _, exp in q.spans:
         terms += exp + word_pairs(exp)
@@ -29,11 +35,12 @@ def candidates(index: SearchIndex, q: Query, limit: int | None = None) -> np.nda
             ids.append(post[0])
             ws.append(post[1])
     if not ids:
-        return np.empty(0, dtype=np.int32)
+        return none
     scores = np.bincount(np.concatenate(ids), weights=np.concatenate(ws), minlength=index.n)
     scores = scores + index.curated_prior * (scores > 0)
     k = min(limit, int(np.count_nonzero(scores)))
     if k == 0:
-        return np.empty(0, dtype=np.int32)
+        return none
     top = np.argpartition(-scores, k - 1)[:k]
-    return top[np.argsort(-scores[top])]
+    top = top[np.argsort(-scores[top], kind="stable")]
+    return top, scores[top]

@@ -10,7 +10,7 @@ decide between sibling procedures ("đăng ký thế chấp" / "xóa đăng ký 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -33,6 +33,18 @@ class Hit:
     coverage: float = 0.0
     anchor: float = 0.0  # IDF mass of a naming phrase (name, alias, English) found whole in the question
     name_share: float = 0.0  # the share of the official name's IDF mass the question says
+    pair_cov: float = 0.0  # the share of the question's word pairs the procedure has
+    fits: dict[str, float] = field(default_factory=dict)  # best phrase fit per kind group (FIT_GROUPS)
+    retrieval: float = 0.0  # the inverted-index score, as a share of the best candidate's
+    specific: bool = False  # moved ahead of a sibling by the words that tell them apart
+    rank: float = 0.0  # the reranker's linear score (rerank.py), which orders the candidates
+    prob: float = 0.0  # the reranker's probability that this is the procedure meant (among the reranked)
+    named: frozenset[str] = frozenset()  # the words of its naming phrase found whole (the anchor)
+
+
+# Phrase kinds grouped by what they are: the reranker weighs the best fit of each group.
+FIT_GROUPS = {"name": "name", "short": "name", "alias": "alias", "en": "alias", "keyword": "alias",
+              "faq": "faq", "portal": "portal", "situation": "situation"}
 
 
 def _coverage(index: SearchIndex, q: Query, doc: Doc) -> float:
@@ -97,10 +109,12 @@ def _query_weights(index: SearchIndex, q: Query) -> dict[str, float]:
     return qweights
 
 
-def score_all(index: SearchIndex, q: Query, docs: list[Doc]) -> list[Hit]:
-    """Score candidates; the fuzzy similarities of all their phrases come from two batched calls."""
+def score_all(index: SearchIndex, q: Query, docs: list[Doc], retrieval: np.ndarray | None = None) -> list[Hit]:
+    """Score candidates; the fuzzy similarities of all their phrases come from two batched calls.
+    `retrieval`: the candidates' inverted-index scores, in the order of `docs`."""
     if not docs:
         return []
+    top_retrieval = float(retrieval.max()) if retrieval is not None and len(retrieval) else 0.0
     texts = list(dict.fromkeys(t for t in (q.text, q.core_text, *q.expanded_texts) if t))
     qweights = _query_weights(index, q)
     q_total = sum(qweights.values())
@@ -121,9 +135,10 @@ def score_all(index: SearchIndex, q: Query, docs: list[Doc]) -> list[Hit]:
              if q.acc_tokens else {})
     par = index.params
     hits, k = [], 0
-    for doc, phrases in zip(docs, per_doc, strict=True):
+    for n, (doc, phrases) in enumerate(zip(docs, per_doc, strict=True)):
         best, best_sim, best_phrase, anchor, side = 0.0, 0.0, None, 0.0, 0.0
-        name_share = 0.0
+        name_share, named = 0.0, frozenset()
+        fits: dict[str, float] = {}
         for j, ph in enumerate(phrases):
             sim = float(sims[k])
             k += 1
@@ -135,9 +150,14 @@ def score_all(index: SearchIndex, q: Query, docs: list[Doc]) -> list[Hit]:
                 if ph.kind == "keyword":  # a side word of the procedure ("ngân hàng" of a mortgage)
                     side = max(side, precision * ph.mass * par.side_anchor)
                 else:  # the official name (or its short form) weighs more than an alias
-                    anchor = max(anchor, precision * ph.mass * (par.name_anchor if ph.kind in ("name", "short") else 1.0))
+                    mass = precision * ph.mass * (par.name_anchor if ph.kind in ("name", "short") else 1.0)
+                    if mass > anchor:
+                        anchor, named = mass, frozenset(ph.toks)
             value = ((par.phrase_sim_share * sim / 100 + (1 - par.phrase_sim_share) * fit)
                      * ((1 - par.phrase_weight_share) + par.phrase_weight_share * ph.weight))
+            group = FIT_GROUPS.get(ph.kind)
+            if group is not None and value > fits.get(group, 0.0):
+                fits[group] = value
             if value > best:
                 best, best_sim, best_phrase = value, sim, ph
         cov = _coverage(index, q, doc)
@@ -151,7 +171,9 @@ def score_all(index: SearchIndex, q: Query, docs: list[Doc]) -> list[Hit]:
             # a card that explains little must not outrank the national record that fits.
             total += par.curated_bonus * cov
         # Naming phrases raise the score; a keyword found whole only helps decide (see matcher).
-        hits.append(Hit(doc.proc, total, best_phrase, best_sim, cov, max(anchor, side), name_share))
+        share = float(retrieval[n]) / top_retrieval if top_retrieval > 0 else 0.0
+        hits.append(Hit(doc.proc, total, best_phrase, best_sim, cov, max(anchor, side), name_share, pair_cov,
+                        fits, share, named=named))
     return hits
 
 
@@ -176,6 +198,7 @@ def prefer_specific(index: SearchIndex, q: Query, hits: list[Hit]) -> None:
             # By count, not IDF: legal wording ("yếu tố") is rare and never said, "nước ngoài" is.
             if len(only_b & said) * 2 >= len(only_b) and not only_a & said:
                 b.score = a.score + index.params.sibling_step
+                b.specific = True
     hits.sort(key=lambda h: -h.score)
 
 

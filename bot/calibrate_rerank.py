@@ -1,0 +1,116 @@
+"""The reranker's part of `python -m bot calibrate`: fit `rerank.RANK_FEATURES` weights on the labelled
+questions, choose the L2 penalty by cross-validation, and report cross-validated top-1 / top-3 per set
+beside the additive order's.
+
+Folds are by question text (a CRC of it), so the decision's cross-validation (calibrate.py) can hold out
+the same questions from both models: no figure comes from a model that saw its question.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from bot.matching import Matcher
+from bot.matching.matcher import search
+from bot.matching.params import MatchParams, Reranker
+from bot.matching.rerank import RANK_FEATURES, features, fit_softmax
+
+L2_GRID = (0.1, 1.0, 10.0, 100.0)
+
+
+def fold_of(question: str, k: int) -> int:
+    """The fold a question belongs to, the same in every run and for both models."""
+    return zlib.crc32(question.encode("utf-8")) % k
+
+
+@dataclass
+class RankData:
+    """One entry per in-scope labelled question: its candidates' feature rows (additive order) and
+    which of them are right."""
+
+    rows: list[np.ndarray]
+    right: list[np.ndarray]
+    source: np.ndarray
+    fold: np.ndarray
+
+    def trainable(self, idx: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        return [(self.rows[i], self.right[i]) for i in idx if self.right[i].any()]
+
+
+def collect_ranking(matcher: Matcher, questions: list[tuple[str, str, set[str]]], k: int) -> RankData:
+    """`questions`: (source, question, expected) of the in-scope labelled questions."""
+    depth = matcher.params.rerank.depth
+    index = matcher.index
+    rows, right, source, fold = [], [], [], []
+    for name, question, expected in questions:
+        q, hits = search(index, question, limit=depth, rerank_hits=False)
+        rows.append(features(index, q, hits))
+        right.append(np.array([bool({h.proc.id, h.proc.code} & expected) for h in hits], dtype=bool))
+        source.append(name)
+        fold.append(fold_of(question, k))
+    return RankData(rows, right, np.array(source), np.array(fold))
+
+
+def ranks(d: RankData, idx: np.ndarray, w: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """top-1 / top-3 per question of `idx`, ordered by `w` (None: the additive order)."""
+    t1, t3 = np.zeros(len(idx), dtype=bool), np.zeros(len(idx), dtype=bool)
+    for n, i in enumerate(idx):
+        right = d.right[i]
+        if not right.any():
+            continue
+        order = np.arange(len(right)) if w is None else np.argsort(-(d.rows[i] @ w), kind="stable")
+        t1[n], t3[n] = right[order[0]], right[order[:3]].any()
+    return t1, t3
+
+
+def macro(d: RankData, idx: np.ndarray, t1: np.ndarray, t3: np.ndarray) -> float:
+    """Macro average over the sets of top-1 + top-3 / 4 (each set a population of its own)."""
+    src = d.source[idx]
+    return float(np.mean([t1[src == s].mean() + t3[src == s].mean() / 4 for s in sorted(set(src))]))
+
+
+def cross_validated(d: RankData, l2: float, k: int) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Each question ranked by weights fitted without its fold; also the per-fold weights."""
+    n = len(d.rows)
+    t1, t3 = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    per_fold = []
+    for f in range(k):
+        held = np.flatnonzero(d.fold == f)
+        w = fit_softmax(d.trainable(np.flatnonzero(d.fold != f)), l2)
+        per_fold.append(w)
+        t1[held], t3[held] = ranks(d, held, w)
+    return t1, t3, per_fold
+
+
+def fit(d: RankData, params: MatchParams, k: int) -> tuple[MatchParams, list[MatchParams], dict]:
+    """The reranker fitted on every question (with the L2 penalty cross-validation prefers), the per-fold
+    ones (for the decision's cross-validation), and the figures."""
+    everything = np.arange(len(d.rows))
+    best = None
+    for l2 in L2_GRID:
+        t1, t3, per_fold = cross_validated(d, l2, k)
+        quality = macro(d, everything, t1, t3)
+        print(f"  reranker L2 {l2:g}: cross-validated quality {quality:.4f}")
+        if best is None or quality > best[0] + 1e-9:
+            best = (quality, l2, t1, t3, per_fold)
+    quality, l2, t1, t3, per_fold = best
+    w = fit_softmax(d.trainable(everything), l2)
+    a1, a3 = ranks(d, everything, None)
+    report = {"l2": l2, "cross_validated_quality": round(quality, 4),
+              "additive_quality": round(macro(d, everything, a1, a3), 4)}
+    print(f"{'set (in scope)':<40} {'additive top-1':>15} {'top-3':>7} {'reranked top-1 (cv)':>20} {'top-3':>7}")
+    for name in ["all", *sorted(set(d.source))]:
+        m = np.ones(len(d.rows), dtype=bool) if name == "all" else d.source == name
+        report[name] = {"additive_top1": round(float(a1[m].mean()), 4), "additive_top3": round(float(a3[m].mean()), 4),
+                        "top1": round(float(t1[m].mean()), 4), "top3": round(float(t3[m].mean()), 4)}
+        print(f"{name:<40} {a1[m].mean():>15.1%} {a3[m].mean():>7.1%} {t1[m].mean():>20.1%} {t3[m].mean():>7.1%}")
+
+    def shipped(weights: np.ndarray) -> MatchParams:
+        used = [i for i in range(len(RANK_FEATURES)) if weights[i] != 0]
+        return replace(params, rerank=Reranker(tuple(RANK_FEATURES[i] for i in used),
+                                               tuple(float(weights[i]) for i in used), params.rerank.depth, l2))
+
+    return shipped(w), [shipped(x) for x in per_fold], report

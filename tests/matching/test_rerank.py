@@ -1,0 +1,83 @@
+"""Reranking: the features of each candidate, the softmax fit, and the reorder it drives."""
+
+from dataclasses import replace
+
+import numpy as np
+
+from bot.matching.index import SearchIndex, text_hashes
+from bot.matching.matcher import search
+from bot.matching.normalize import Synonyms
+from bot.matching.params import MatchParams, Reranker
+from bot.matching.rerank import RANK_FEATURES, features, fit_softmax, rerank, softmax
+from bot.matching.understand import understand
+from tests.matching.catalogue import LEX, proc
+
+
+def _index(params: MatchParams | None = None) -> SearchIndex:
+    return SearchIndex([
+        proc("rut-ky-quy", "Rút tiền ký quỹ của doanh nghiệp",
+             documents=["Văn bản đề nghị rút tiền ký quỹ để trả nợ lương người lao động"]),
+        proc("cap-phep", "Cấp giấy phép hoạt động của doanh nghiệp",
+             steps=["Doanh nghiệp nộp hồ sơ xin giấy phép"]),
+    ], Synonyms({}), LEX, params)
+
+
+def test_whole_record_words_count_as_evidence():
+    index = _index()
+    q = understand(index, "doanh nghiệp nợ lương người lao động")
+    _, hits = search(index, "doanh nghiệp nợ lương người lao động", rerank_hits=False)
+    X = features(index, q, hits)
+    assert X.shape == (len(hits), len(RANK_FEATURES))
+    col = RANK_FEATURES.index("text_cover")
+    by_id = {h.proc.id: X[i, col] for i, h in enumerate(hits)}
+    # "nợ lương người lao động" is only in the deposit record's documents.
+    assert by_id["rut-ky-quy"] > by_id["cap-phep"]
+
+
+def test_text_hashes_are_stable_and_sorted():
+    a = text_hashes(["rut", "tien", "ky", "quy"])
+    assert np.array_equal(a, text_hashes(["rut", "tien", "ky", "quy"]))
+    assert np.all(np.diff(a.astype(np.int64)) > 0)
+    assert len(a) == 4 + 3  # the words and their pairs
+
+
+def test_without_a_fitted_model_the_additive_order_stands():
+    index = _index()
+    _, plain = search(index, "giấy phép doanh nghiệp", rerank_hits=False)
+    _, ranked = search(index, "giấy phép doanh nghiệp")
+    assert [h.proc.id for h in ranked] == [h.proc.id for h in plain]
+    assert np.isclose(sum(h.prob for h in ranked), 1.0)
+
+
+def test_a_fitted_model_reorders_and_gives_probabilities():
+    # A model that only trusts whole-record evidence puts the record whose documents say it first.
+    weights = Reranker(features=("text_cover",), weights=(50.0,), depth=10)
+    index = _index(replace(MatchParams(), rerank=weights))
+    q = understand(index, "doanh nghiệp nợ lương người lao động")
+    _, hits = search(index, q.raw, rerank_hits=False)
+    ranked = rerank(index, q, hits)
+    assert ranked[0].proc.id == "rut-ky-quy"
+    assert ranked[0].prob > ranked[1].prob and np.isclose(sum(h.prob for h in ranked), 1.0)
+
+
+def test_fit_softmax_learns_which_feature_marks_the_right_candidate():
+    rng = np.random.default_rng(0)
+    groups = []
+    for _ in range(200):
+        rows = rng.normal(size=(5, 3))
+        right = np.zeros(5, dtype=bool)
+        right[int(np.argmax(rows[:, 1] + 0.3 * rng.normal(size=5)))] = True
+        groups.append((rows, right))
+    w = fit_softmax(groups, l2=1.0)
+    assert w[1] > 5 * max(abs(w[0]), abs(w[2]))
+    # Deterministic: the same data gives the same weights.
+    assert np.array_equal(w, fit_softmax(groups, l2=1.0))
+    hit = np.mean([r[np.argmax(x @ w)] for x, r in groups])
+    assert hit > 0.8
+
+
+def test_several_right_candidates_share_the_probability():
+    rows = np.array([[1.0], [1.0], [0.0]])
+    w = fit_softmax([(rows, np.array([True, True, False]))] * 20, l2=0.1)
+    p = softmax(rows @ w)
+    assert p[0] + p[1] > 0.9
