@@ -93,8 +93,6 @@ def decide(question: str, aspect: str | None, hits: list[Hit], top: int, params:
         return Match(question, "none", aspect)
     best = hits[0]
     kind = kind_of(params.decision, features(hits, evidence, anchor_full, params))
-    if kind == "answer" and names_two(hits):
-        kind = "choices"  # "khai sinh, kết hôn mất bao lâu": both were asked about, offer both
     faq: Faq | None = None
     if best.phrase is not None and best.phrase.kind == "faq" and best.phrase_sim >= params.faq_min:
         faq = best.proc.faq[best.phrase.ref]
@@ -102,16 +100,6 @@ def decide(question: str, aspect: str | None, hits: list[Hit], top: int, params:
         # Only offer alternatives that are themselves plausible.
         hits = [h for h in hits if best.score - h.score < params.choice_gap] or hits[:1]
     return Match(question, kind, aspect, hits[:top], [faq] if faq is not None and kind == "answer" else [])
-
-
-def names_two(hits: list[Hit]) -> bool:
-    """The question names the first two candidates whole, by naming phrases neither of which is part of
-    the other ("đăng ký khai sinh" and "đăng ký kết hôn"; not "đăng ký thế chấp" inside "xóa đăng ký thế
-    chấp", where the longer one is meant)."""
-    if len(hits) < 2:
-        return False
-    a, b = hits[0].named, hits[1].named
-    return bool(a) and bool(b) and not a <= b and not b <= a
 
 
 def query_evidence(q: Query) -> Evidence:

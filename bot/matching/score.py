@@ -39,7 +39,6 @@ class Hit:
     specific: bool = False  # moved ahead of a sibling by the words that tell them apart
     rank: float = 0.0  # the reranker's linear score (rerank.py), which orders the candidates
     prob: float = 0.0  # the reranker's probability that this is the procedure meant (among the reranked)
-    named: frozenset[str] = frozenset()  # the words of its naming phrase found whole (the anchor)
 
 
 # Phrase kinds grouped by what they are: the reranker weighs the best fit of each group.
@@ -137,7 +136,7 @@ def score_all(index: SearchIndex, q: Query, docs: list[Doc], retrieval: np.ndarr
     hits, k = [], 0
     for n, (doc, phrases) in enumerate(zip(docs, per_doc, strict=True)):
         best, best_sim, best_phrase, anchor, side = 0.0, 0.0, None, 0.0, 0.0
-        name_share, named = 0.0, frozenset()
+        name_share = 0.0
         fits: dict[str, float] = {}
         for j, ph in enumerate(phrases):
             sim = float(sims[k])
@@ -150,9 +149,7 @@ def score_all(index: SearchIndex, q: Query, docs: list[Doc], retrieval: np.ndarr
                 if ph.kind == "keyword":  # a side word of the procedure ("ngân hàng" of a mortgage)
                     side = max(side, precision * ph.mass * par.side_anchor)
                 else:  # the official name (or its short form) weighs more than an alias
-                    mass = precision * ph.mass * (par.name_anchor if ph.kind in ("name", "short") else 1.0)
-                    if mass > anchor:
-                        anchor, named = mass, frozenset(ph.toks)
+                    anchor = max(anchor, precision * ph.mass * (par.name_anchor if ph.kind in ("name", "short") else 1.0))
             value = ((par.phrase_sim_share * sim / 100 + (1 - par.phrase_sim_share) * fit)
                      * ((1 - par.phrase_weight_share) + par.phrase_weight_share * ph.weight))
             group = FIT_GROUPS.get(ph.kind)
@@ -173,7 +170,7 @@ def score_all(index: SearchIndex, q: Query, docs: list[Doc], retrieval: np.ndarr
         # Naming phrases raise the score; a keyword found whole only helps decide (see matcher).
         share = float(retrieval[n]) / top_retrieval if top_retrieval > 0 else 0.0
         hits.append(Hit(doc.proc, total, best_phrase, best_sim, cov, max(anchor, side), name_share, pair_cov,
-                        fits, share, named=named))
+                        fits, share))
     return hits
 
 
