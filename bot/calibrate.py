@@ -365,7 +365,9 @@ def fit_reranker(matcher: Matcher) -> tuple[MatchParams, list[MatchParams], dict
     questions = [(n, q, e) for n, q, e in labelled_questions(matcher) if e]
     print(f"reranker: {len(questions)} in-scope labelled questions")
     data = calibrate_rerank.collect_ranking(matcher, questions, FOLDS)
-    return calibrate_rerank.fit(data, matcher.params, FOLDS)
+    phrasings = calibrate_rerank.collect_phrasings(matcher, FOLDS)
+    print(f"  and {len(phrasings.rows)} portal phrasings, each ranked by an index built without its fold")
+    return calibrate_rerank.fit(data + phrasings, matcher.params, FOLDS)
 
 
 def run(matcher: Matcher, write: bool = False, out: Path = PARAMS_FILE, ranking: bool = False) -> int:

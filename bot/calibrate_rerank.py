@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from bot.matching import Matcher
+from bot.matching.index import SearchIndex
 from bot.matching.matcher import search
 from bot.matching.params import MatchParams, Reranker
 from bot.matching.rerank import RANK_FEATURES, features, fit_softmax
@@ -36,8 +37,17 @@ class RankData:
     source: np.ndarray
     fold: np.ndarray
 
-    def trainable(self, idx: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-        return [(self.rows[i], self.right[i]) for i in idx if self.right[i].any()]
+    def trainable(self, idx: np.ndarray) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[float]]:
+        """The questions of `idx` with a right candidate, and their weights: each set weighs as much as any
+        other (a set is a population: real portal questions, short questions, stories...)."""
+        use = [i for i in idx if self.right[i].any()]
+        names, counts = np.unique(self.source[use], return_counts=True)
+        per = {n: len(use) / (len(names) * c) for n, c in zip(names, counts, strict=True)}
+        return [(self.rows[i], self.right[i]) for i in use], [per[self.source[i]] for i in use]
+
+    def __add__(self, other: RankData) -> RankData:
+        return RankData(self.rows + other.rows, self.right + other.right, np.concatenate([self.source, other.source]),
+                        np.concatenate([self.fold, other.fold]))
 
 
 def collect_ranking(matcher: Matcher, questions: list[tuple[str, str, set[str]]], k: int) -> RankData:
@@ -51,6 +61,29 @@ def collect_ranking(matcher: Matcher, questions: list[tuple[str, str, set[str]]]
         right.append(np.array([bool({h.proc.id, h.proc.code} & expected) for h in hits], dtype=bool))
         source.append(name)
         fold.append(fold_of(question, k))
+    return RankData(rows, right, np.array(source), np.array(fold))
+
+
+PHRASINGS = "knowledge/portal_phrasings.jsonl"
+
+
+def collect_phrasings(matcher: Matcher, k: int) -> RankData:
+    """Real citizens' portal questions, the catalogue's own phrasings, as training questions too: each
+    fold's phrasings are ranked by an index built without them (a question must not find itself)."""
+    cat = matcher.catalogue
+    rows, right, source, fold = [], [], [], []
+    for f in range(k):
+        kept = {code: [t for t in texts if fold_of(t, k) != f] for code, texts in cat.phrasings.items()}
+        index = SearchIndex(cat.procedures, matcher.synonyms, cat.lexicon, matcher.params, kept, cat.situations)
+        for code in sorted(cat.phrasings):
+            for text in cat.phrasings[code]:
+                if fold_of(text, k) != f:
+                    continue
+                q, hits = search(index, text, limit=matcher.params.rerank.depth, rerank_hits=False)
+                rows.append(features(index, q, hits))
+                right.append(np.array([h.proc.code == code for h in hits], dtype=bool))
+                source.append(PHRASINGS)
+                fold.append(f)
     return RankData(rows, right, np.array(source), np.array(fold))
 
 
@@ -79,7 +112,7 @@ def cross_validated(d: RankData, l2: float, k: int) -> tuple[np.ndarray, np.ndar
     per_fold = []
     for f in range(k):
         held = np.flatnonzero(d.fold == f)
-        w = fit_softmax(d.trainable(np.flatnonzero(d.fold != f)), l2)
+        w = fit_softmax(*d.trainable(np.flatnonzero(d.fold != f)), l2=l2)
         per_fold.append(w)
         t1[held], t3[held] = ranks(d, held, w)
     return t1, t3, per_fold
@@ -97,7 +130,7 @@ def fit(d: RankData, params: MatchParams, k: int) -> tuple[MatchParams, list[Mat
         if best is None or quality > best[0] + 1e-9:
             best = (quality, l2, t1, t3, per_fold)
     quality, l2, t1, t3, per_fold = best
-    w = fit_softmax(d.trainable(everything), l2)
+    w = fit_softmax(*d.trainable(everything), l2=l2)
     a1, a3 = ranks(d, everything, None)
     report = {"l2": l2, "cross_validated_quality": round(quality, 4),
               "additive_quality": round(macro(d, everything, a1, a3), 4)}

@@ -1,6 +1,6 @@
 """Honest measurement: no evaluation question is (nearly) in the catalogue, nor in two sets.
 
-A question copied into an alias, a Q&A phrasing, a synonym or a portal phrasing would be answered
+A question copied into an alias, a Q&A phrasing, a synonym, a situation or a portal phrasing would be answered
 because it was seen, not because the matcher understands it; the same question in two sets counts twice.
 "Nearly" is a rapidfuzz ratio above 90 on the folded texts.
 """
@@ -57,6 +57,8 @@ def phrasings() -> list[tuple[str, str]]:
     out += [("synonym", key) for key in cat.synonyms]
     for code, texts in cat.phrasings.items():
         out += [(f"{code} portal phrasing", t) for t in texts]
+    for code, texts in cat.situations.items():
+        out += [(f"{code} situation", t) for t in texts]
     return out
 
 

@@ -66,6 +66,7 @@ class Matcher:
         self.smalltalk = SmallTalk(lexicon)
         self.aspects = AspectCues(lexicon)
         self._card_texts: dict[str, str] = {}
+        self._identity_texts: dict[str, str] = {}
 
     def _card_text(self, proc: Procedure) -> str:
         """What the card speaks of, with the situations people describe for it (folded, cached)."""
@@ -73,6 +74,15 @@ class Matcher:
         if text is None:
             extra = " ".join(normalize(t) for t in self.catalogue.situations.get(proc.code, ()))
             text = self._card_texts[proc.id] = card_text(proc) + extra + " "
+        return text
+
+    def _identity_text(self, proc: Procedure) -> str:
+        """What names the card: its name, aliases and keywords (folded, cached). Not its situations: "lý
+        lịch tư pháp để xin visa" describes why, it does not make the card about visas."""
+        text = self._identity_texts.get(proc.id)
+        if text is None:
+            parts = [proc.name, *proc.aliases, *proc.keywords]
+            text = self._identity_texts[proc.id] = " " + " ".join(normalize(t) for t in parts) + " "
         return text
 
     def rank(self, question: str, top: int = 3, limit: int | None = None, rerank_hits: bool = True) -> Ranked:
@@ -85,9 +95,12 @@ class Matcher:
         topic = found[0] if found else None
         if found:
             # One scope rule: a question naming a subject served elsewhere ("gia hạn visa") is fitted
-            # only by a procedure that speaks of that subject, or that it names whole ("đăng ký kết hôn
-            # để xin visa") unless staff marked the subject strong; if none is left, their pointer answers.
+            # only by a procedure that speaks of it (its card says those words, or names itself by any
+            # word of the subject: "cà vẹt" asked, "đăng ký xe" in the name), or that the question names
+            # whole ("đăng ký kết hôn để xin visa") unless staff marked the subject strong; if none is
+            # left, their pointer answers.
             hits = [h for h in hits if f" {found[1]} " in self._card_text(h.proc)
+                    or self.topics.speaks_of(topic, self._identity_text(h.proc))
                     or (not topic.strong and h.anchor >= self.index.anchor_min)]
         return Ranked(question, q, aspect, hits, query_evidence(q), topic)
 

@@ -18,12 +18,19 @@ class TopicSpotter:
         self.entries = entries
         # The phrase matcher of synonyms (longest phrase, accents checked) with a topic tag as meaning.
         self._phrases = Synonyms({w: [f"topic{i}"] for i, e in enumerate(entries) for w in e.words}, skippable)
+        # Each subject's naming words, folded: a card that uses any of them speaks of the subject.
+        self.words = [tuple(sorted({f" {normalize(w)} " for w in e.words})) for e in entries]
 
     def find(self, tokens: list[str], accented: list[str | None] | None = None) -> tuple[NotServed, str] | None:
         """The subject named in the question, and the words (folded) that named it."""
         for start, end, meaning in self._phrases.spans(tokens, accented or None):
             return self.entries[int(meaning[0].removeprefix("topic"))], " ".join(tokens[start:end])
         return None
+
+    def speaks_of(self, entry: NotServed, text: str) -> bool:
+        """Whether a folded card text (spaces around) uses any of the words that name the subject: "cà
+        vẹt" in a question, "đăng ký xe" on the card."""
+        return any(w in text for w in self.words[self.entries.index(entry)])
 
 
 def card_text(p: Procedure) -> str:

@@ -122,28 +122,30 @@ def rerank(index: SearchIndex, q: Query, hits: list[Hit]) -> list[Hit]:
     return [head[i] for i in order] + tail
 
 
-def fit_softmax(groups: list[tuple[np.ndarray, np.ndarray]], l2: float, iterations: int = 60) -> np.ndarray:
-    """Weights maximising the log-probability of the right candidates, each question a softmax over its
-    candidates (`groups`: (rows, right) pairs, right a boolean mask with at least one True), with an L2
-    penalty, by damped Newton steps (deterministic, no dependency). Rows are standardised inside; the
-    weights returned apply to raw rows."""
+def fit_softmax(groups: list[tuple[np.ndarray, np.ndarray]], weights: list[float] | None = None, l2: float = 1.0,
+                iterations: int = 60) -> np.ndarray:
+    """Weights maximising the (weighted) log-probability of the right candidates, each question a softmax
+    over its candidates (`groups`: (rows, right) pairs, right a boolean mask with at least one True), with
+    an L2 penalty, by damped Newton steps (deterministic, no dependency). Rows are standardised inside;
+    the weights returned apply to raw rows."""
     X = np.vstack([g for g, _ in groups])
     scale = X.std(axis=0)
     scale[scale == 0] = 1.0
     groups = [(g / scale, r) for g, r in groups]
+    each = [1.0] * len(groups) if weights is None else list(weights)
     d = X.shape[1]
     w = np.zeros(d)
 
     def loss_grad_hess(w: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         loss, grad, hess = 0.5 * l2 * w @ w, l2 * w, l2 * np.eye(d)
-        for g, right in groups:
+        for (g, right), c in zip(groups, each, strict=True):
             p = softmax(g @ w)
             pr = p[right].sum()
-            loss -= math.log(max(pr, 1e-300))
+            loss -= c * math.log(max(pr, 1e-300))
             q = np.where(right, p / pr, 0.0)
-            grad += g.T @ (p - q)
+            grad += c * (g.T @ (p - q))
             gp = g.T @ p
-            hess += g.T @ (g * p[:, None]) - np.outer(gp, gp)  # the convex part: the softmax's own curvature
+            hess += c * (g.T @ (g * p[:, None]) - np.outer(gp, gp))  # the convex part: the softmax's own curvature
         return loss, grad, hess
 
     loss, grad, hess = loss_grad_hess(w)
