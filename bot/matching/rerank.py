@@ -44,8 +44,8 @@ RANK_FEATURES = (
     "position",  # 1 / (1 + its place in the additive order)
     "long_name",  # name_share x log(1 + content words): long questions tend to say the name
     "long_cover",  # coverage x log(1 + content words)
-    "text_cover",  # weighted share of the question's words found anywhere in the whole record
-    "text_pairs",  # share of the question's word pairs found anywhere in the whole record
+    "text_cover",  # weighted share of the question's words found in the record's opening text
+    "text_pairs",  # share of the question's word pairs found in the record's opening text
 )
 
 
