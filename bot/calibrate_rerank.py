@@ -20,6 +20,7 @@ from bot.matching.params import MatchParams, Reranker
 from bot.matching.rerank import RANK_FEATURES, features, fit_softmax
 
 L2_GRID = (0.1, 1.0, 10.0, 100.0)
+DEPTH_GRID = (5, 10, 15)  # candidates reranked; collected at the deepest, cut for the others
 
 
 def fold_of(question: str, k: int) -> int:
@@ -45,6 +46,10 @@ class RankData:
         per = {n: len(use) / (len(names) * c) for n, c in zip(names, counts, strict=True)}
         return [(self.rows[i], self.right[i]) for i in use], [per[self.source[i]] for i in use]
 
+    def cut(self, depth: int) -> RankData:
+        """The same questions with only their first `depth` candidates."""
+        return RankData([r[:depth] for r in self.rows], [r[:depth] for r in self.right], self.source, self.fold)
+
     def __add__(self, other: RankData) -> RankData:
         return RankData(self.rows + other.rows, self.right + other.right, np.concatenate([self.source, other.source]),
                         np.concatenate([self.fold, other.fold]))
@@ -52,7 +57,7 @@ class RankData:
 
 def collect_ranking(matcher: Matcher, questions: list[tuple[str, str, set[str]]], k: int) -> RankData:
     """`questions`: (source, question, expected) of the in-scope labelled questions."""
-    depth = matcher.params.rerank.depth
+    depth = max(DEPTH_GRID)
     index = matcher.index
     rows, right, source, fold = [], [], [], []
     for name, question, expected in questions:
@@ -79,7 +84,7 @@ def collect_phrasings(matcher: Matcher, k: int) -> RankData:
             for text in cat.phrasings[code]:
                 if fold_of(text, k) != f:
                     continue
-                q, hits = search(index, text, limit=matcher.params.rerank.depth, rerank_hits=False)
+                q, hits = search(index, text, limit=max(DEPTH_GRID), rerank_hits=False)
                 rows.append(features(index, q, hits))
                 right.append(np.array([h.proc.code == code for h in hits], dtype=bool))
                 source.append(PHRASINGS)
@@ -119,20 +124,24 @@ def cross_validated(d: RankData, l2: float, k: int) -> tuple[np.ndarray, np.ndar
 
 
 def fit(d: RankData, params: MatchParams, k: int) -> tuple[MatchParams, list[MatchParams], dict]:
-    """The reranker fitted on every question (with the L2 penalty cross-validation prefers), the per-fold
-    ones (for the decision's cross-validation), and the figures."""
+    """The reranker fitted on every question (with the depth and L2 penalty cross-validation prefers), the
+    per-fold ones (for the decision's cross-validation), and the figures. `d` holds max(DEPTH_GRID)
+    candidates a question."""
     everything = np.arange(len(d.rows))
-    best = None
-    for l2 in L2_GRID:
-        t1, t3, per_fold = cross_validated(d, l2, k)
-        quality = macro(d, everything, t1, t3)
-        print(f"  reranker L2 {l2:g}: cross-validated quality {quality:.4f}")
-        if best is None or quality > best[0] + 1e-9:
-            best = (quality, l2, t1, t3, per_fold)
-    quality, l2, t1, t3, per_fold = best
+    full, best = d, None
+    for depth in DEPTH_GRID:
+        cut = full.cut(depth)
+        for l2 in L2_GRID:
+            t1, t3, per_fold = cross_validated(cut, l2, k)
+            quality = macro(cut, everything, t1, t3)
+            print(f"  reranker depth {depth}, L2 {l2:g}: cross-validated quality {quality:.4f}")
+            if best is None or quality > best[0] + 1e-9:
+                best = (quality, depth, l2, t1, t3, per_fold)
+    quality, depth, l2, t1, t3, per_fold = best
+    d = full.cut(depth)
     w = fit_softmax(*d.trainable(everything), l2=l2)
     a1, a3 = ranks(d, everything, None)
-    report = {"l2": l2, "cross_validated_quality": round(quality, 4),
+    report = {"depth": depth, "l2": l2, "cross_validated_quality": round(quality, 4),
               "additive_quality": round(macro(d, everything, a1, a3), 4)}
     print(f"{'set (in scope)':<40} {'additive top-1':>15} {'top-3':>7} {'reranked top-1 (cv)':>20} {'top-3':>7}")
     for name in ["all", *sorted(set(d.source))]:
@@ -144,6 +153,6 @@ def fit(d: RankData, params: MatchParams, k: int) -> tuple[MatchParams, list[Mat
     def shipped(weights: np.ndarray) -> MatchParams:
         used = [i for i in range(len(RANK_FEATURES)) if weights[i] != 0]
         return replace(params, rerank=Reranker(tuple(RANK_FEATURES[i] for i in used),
-                                               tuple(float(weights[i]) for i in used), params.rerank.depth, l2))
+                                               tuple(float(weights[i]) for i in used), depth, l2))
 
     return shipped(w), [shipped(x) for x in per_fold], report

@@ -34,7 +34,7 @@ class Reranker:
 
     features: tuple[str, ...] = ()
     weights: tuple[float, ...] = ()
-    depth: int = 10  # candidates reranked (the right one is among the first ten additive ones ~95 %)
+    depth: int = 10  # candidates reranked (chosen by cross-validation)
     l2: float = 1.0  # the penalty it was fitted with (chosen by cross-validation)
 
 

@@ -110,7 +110,7 @@ def test_the_calibration_reproduces_the_shipped_reranker(matcher):
     """The reranker `python -m bot calibrate --write` fits (L2 chosen by cross-validation) is the shipped one."""
     refit, per_fold, figures = calib.fit_reranker(matcher)
     shipped = matcher.params.rerank
-    assert refit.rerank.features == shipped.features and refit.rerank.l2 == shipped.l2
+    assert refit.rerank.features == shipped.features and (refit.rerank.l2, refit.rerank.depth) == (shipped.l2, shipped.depth)
     assert np.allclose(refit.rerank.weights, shipped.weights)
     assert len(per_fold) == calib.FOLDS
     # It must earn its place: cross-validated, it ranks better than the additive order.
