@@ -8,8 +8,8 @@ way without changing the cost is dropped: every number left matters. The figures
 cross-validated (each question decided by a model fitted without its fold); `--write` stores the model
 fitted on everything in `bot/matching/params.json`, with those figures.
 
-Held-out 9 and 10 (`eval/untuned/holdout9_questions.tsv`, `holdout10_questions.tsv`) are never used here:
-they stay measures of questions nobody tuned on.
+Held-out 9, 10 and 11 (`eval/untuned/holdout9_questions.tsv`, `holdout10_…`, `holdout11_…`) are never used
+here: they stay measures of questions nobody tuned on.
 """
 
 from __future__ import annotations
