@@ -27,10 +27,10 @@ HOLDOUT11 = ("eval/untuned/holdout11_questions.tsv",)
 
 # Floors: the shipped model's figures (see params.json "figures") less about one point.
 FLOORS = {
-    "labelled": {"answered_right": 0.755, "top1": 0.895, "top3": 0.94, "rejected": 0.93, "confident_wrong_max": 0.015},
-    "holdout9": {"answered_right": 0.40, "top1": 0.69, "top3": 0.80, "rejected": 0.74, "confident_wrong_max": 0.03},
-    "holdout10": {"answered_right": 0.47, "top1": 0.77, "top3": 0.85, "rejected": 0.85, "confident_wrong_max": 0.03},
-    "holdout11": {"answered_right": 0.40, "top1": 0.71, "top3": 0.81, "rejected": 0.77, "confident_wrong_max": 0.035},
+    "labelled": {"answered_right": 0.76, "top1": 0.89, "top3": 0.935, "rejected": 0.96, "confident_wrong_max": 0.015},
+    "holdout9": {"answered_right": 0.48, "top1": 0.71, "top3": 0.80, "rejected": 0.83, "confident_wrong_max": 0.025},
+    "holdout10": {"answered_right": 0.51, "top1": 0.77, "top3": 0.835, "rejected": 0.91, "confident_wrong_max": 0.03},
+    "holdout11": {"answered_right": 0.50, "top1": 0.75, "top3": 0.845, "rejected": 0.90, "confident_wrong_max": 0.04},
 }
 
 
