@@ -261,19 +261,19 @@ class SearchIndex:
         core: set[str] = set()
         pairs: set[str] = set()
         for ph in phrases:
-            toks = ph.text.split()
+            toks = [intern(t) for t in ph.text.split()]  # one string per word across thousands of docs
             for t in toks:
                 vocab[t] = max(vocab.get(t, 0.0), ph.weight)
             if ph.kind not in QUESTION_KINDS:
                 core.update(toks)
-                pairs.update(word_pairs(toks))
+                pairs.update(map(intern, word_pairs(toks)))
             # Indexing the meaning of abbreviations in names lets "GCN" names meet "giay chung nhan".
             for _, _, exp in self.synonyms.spans(toks):
                 for t in exp:
                     vocab.setdefault(t, ph.weight * par.expansion_share)
                 if ph.kind not in QUESTION_KINDS:  # "TNHH" in a name names it as much as "trách nhiệm hữu hạn"
                     core.update(exp)
-                    pairs.update(word_pairs(exp))
+                    pairs.update(map(intern, word_pairs(exp)))
         # What the record says beyond its name (who files it, what they get, the field, the agency):
         # vocabulary only, each field at its own weight.
         fields = ((p.summary, par.w_summary), (p.en.summary if p.en else None, par.w_summary),
@@ -282,7 +282,7 @@ class SearchIndex:
         for text, weight in fields:
             for t in folded_words(text or "")[: par.field_words]:
                 if weight > vocab.get(t, 0.0):
-                    vocab[t] = weight
+                    vocab[intern(t)] = weight
         sources = [name, *p.aliases, *p.keywords, p.summary or "", *(q for f in p.faq for q in f.q)]
         accented = {intern(w) for text in sources for w in words(text)}
         return Doc(p, phrases, vocab, core, pairs, accented, text_hash=text_hashes(folded_words(record_text(p))))
