@@ -1,4 +1,4 @@
-"""The matching pipeline: understand the question, retrieve and score candidates, decide, choose Q&A."""
+"""The matching pipeline: understand the question, retrieve, score and rerank candidates, decide, choose Q&A."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ class Ranked:
 
 class Matcher:
     """One pass over the whole catalogue, curated cards and national records alike: understand the
-    question, retrieve and score candidates, decide, then choose the Q&A entries to show."""
+    question, retrieve, score and rerank candidates, decide, then choose the Q&A entries to show."""
 
     def __init__(self, catalogue: Catalogue, params: MatchParams | None = None):
         self.catalogue = catalogue
