@@ -9,6 +9,26 @@ HERE = Path(__file__).parent
 SAMPLE_KB = HERE / "data" / "knowledge"
 
 
+def in_threads(target, n: int) -> list[BaseException]:
+    """Run `target` in `n` threads at once; the exceptions they raised (none, when all went well)."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            target()
+        except Exception as exc:  # pragma: no cover - the failure being tested for
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
 @cache
 def sample_lexicon():
     """The word lists of the sample knowledge folder (knowledge/lexicon/ copied), for matching tests."""

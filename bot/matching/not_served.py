@@ -8,6 +8,8 @@ where to go instead.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bot.catalogue.schema import NotServed, Procedure
 
 from .normalize import Synonyms, normalize
@@ -18,8 +20,6 @@ class TopicSpotter:
         self.entries = entries
         # The phrase matcher of synonyms (longest phrase, accents checked) with a topic tag as meaning.
         self._phrases = Synonyms({w: [f"topic{i}"] for i, e in enumerate(entries) for w in e.words}, skippable)
-        # Each subject's naming words, folded: a card that uses any of them speaks of the subject.
-        self.words = [tuple(sorted({f" {normalize(w)} " for w in e.words})) for e in entries]
 
     def find(self, tokens: list[str], accented: list[str | None] | None = None) -> tuple[NotServed, str] | None:
         """The subject named in the question, and the words (folded) that named it."""
@@ -30,7 +30,13 @@ class TopicSpotter:
     def speaks_of(self, entry: NotServed, text: str) -> bool:
         """Whether a folded card text (spaces around) uses any of the words that name the subject: "cà
         vẹt" in a question, "đăng ký xe" on the card."""
-        return any(w in text for w in self.words[self.entries.index(entry)])
+        return any(w in text for w in _naming(tuple(entry.words)))
+
+
+@lru_cache(maxsize=256)
+def _naming(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A subject's naming words, folded and padded with spaces (folded once per subject)."""
+    return tuple(sorted({f" {normalize(w)} " for w in words}))
 
 
 def card_text(p: Procedure) -> str:

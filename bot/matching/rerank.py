@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import math
 import zlib
+from functools import lru_cache
 
 import numpy as np
 
 from .index import SearchIndex, word_pairs
-from .params import MatchParams
+from .params import Reranker
 from .score import Hit
 from .understand import Query
 
@@ -92,14 +93,16 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum()
 
 
-def weights_of(params: MatchParams) -> np.ndarray | None:
-    """The reranker's weights over RANK_FEATURES, or None when none was fitted."""
-    r = params.rerank
+@lru_cache(maxsize=8)
+def weights_of(r: Reranker) -> np.ndarray | None:
+    """The reranker's weights over RANK_FEATURES (read-only, built once per model), or None when none
+    was fitted."""
     if not r.features:
         return None
     w = np.zeros(len(RANK_FEATURES))
     for name, value in zip(r.features, r.weights, strict=True):
         w[RANK_FEATURES.index(name)] = value
+    w.flags.writeable = False
     return w
 
 
@@ -111,7 +114,7 @@ def rerank(index: SearchIndex, q: Query, hits: list[Hit]) -> list[Hit]:
     head, tail = hits[: params.rerank.depth], hits[params.rerank.depth:]
     if not head:
         return hits
-    w = weights_of(params)
+    w = weights_of(params.rerank)
     z = np.array([h.score for h in head]) if w is None else features(index, q, head) @ w
     for h, s, p in zip(head, z, softmax(z), strict=True):
         h.rank, h.prob = float(s), float(p)

@@ -14,11 +14,6 @@ from .index import SearchIndex, word_pairs
 from .understand import Query
 
 
-def candidates(index: SearchIndex, q: Query, limit: int | None = None) -> np.ndarray:
-    """The indices (into `index.docs`) of the best `limit` candidates, best first."""
-    return scored_candidates(index, q, limit)[0]
-
-
 def scored_candidates(index: SearchIndex, q: Query, limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The best `limit` candidates' indices (into `index.docs`), best first, with their scores."""
     limit = index.params.candidates if limit is None else limit

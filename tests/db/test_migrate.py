@@ -17,6 +17,7 @@ from db import migrate
 from db.models import UserRow
 from db.repo import Store
 from db.session import get_engine, init_db, session_scope
+from tests.conftest import in_threads
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -89,23 +90,9 @@ def test_db_upgrade_command_and_refusal_to_start(db_url, tmp_path):
 
 def test_instances_starting_together_on_a_new_database(db_url):
     """Several processes create the same new database at once: one migrates, the others find it done."""
-    import threading
 
     from db.session import dispose_engine
 
-    errors = []
-
-    def start():
-        try:
-            migrate.upgrade(get_engine(db_url))
-        except Exception as exc:  # pragma: no cover - the failure being tested for
-            errors.append(exc)
-
-    threads = [threading.Thread(target=start) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert in_threads(lambda: migrate.upgrade(get_engine(db_url)), 4) == []
     assert migrate.current(get_engine(db_url)) == migrate.head()
     dispose_engine(db_url)

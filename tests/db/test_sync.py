@@ -4,6 +4,7 @@ from bot.catalogue import load_or_raise
 from db import init_db
 from db.models import ProcedureRow
 from db.sync import sync_catalogue
+from tests.conftest import in_threads
 
 
 def test_sync_is_idempotent_and_removes(kb_dir, db_url):
@@ -29,26 +30,12 @@ def test_sync_is_idempotent_and_removes(kb_dir, db_url):
 def test_instances_starting_together_both_sync(kb_dir, db_url, settings):
     """Three instances start at once on a new database: every sync succeeds (PostgreSQL: an advisory lock
     makes them take turns; SQLite: the loser of a race is retried, as the bot does)."""
-    import threading
 
     from bot.engine import Engine
     from bot.telegram.app import _sync_retrying
     from db.repo import Store
 
     store, engine = Store(db_url, b"salt"), Engine(kb_dir, settings)
-    errors = []
-
-    def run():
-        try:
-            _sync_retrying(store, engine)
-        except Exception as exc:  # pragma: no cover - the failure being tested for
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert in_threads(lambda: _sync_retrying(store, engine), 3) == []
     with Session(store.engine) as s:
         assert len(list(s.exec(select(ProcedureRow)))) == len(engine.catalogue.procedures)

@@ -4,7 +4,7 @@ import numpy as np
 
 from bot.matching.index import SearchIndex
 from bot.matching.normalize import Synonyms
-from bot.matching.retrieve import candidates
+from bot.matching.retrieve import scored_candidates
 from bot.matching.understand import understand
 from tests.matching.catalogue import LEX, proc
 
@@ -18,7 +18,7 @@ INDEX = SearchIndex(PROCS, Synonyms({"sổ đỏ": ["giấy chứng nhận quy�
 
 
 def ids(text: str, limit: int | None = None) -> list[str]:
-    return [INDEX.docs[i].proc.id for i in candidates(INDEX, understand(INDEX, text), limit)]
+    return [INDEX.docs[i].proc.id for i in scored_candidates(INDEX, understand(INDEX, text), limit)[0]]
 
 
 def test_the_procedure_named_comes_first_and_those_sharing_words_follow():
@@ -36,13 +36,18 @@ def test_limit_caps_the_candidates():
 
 
 def test_no_shared_word_no_candidates():
-    found = candidates(INDEX, understand(INDEX, "qwerty"))
+    found, _ = scored_candidates(INDEX, understand(INDEX, "qwerty"))
     assert isinstance(found, np.ndarray) and found.size == 0
     empty = SearchIndex([], Synonyms({}), LEX)
-    assert candidates(empty, understand(empty, "đăng ký khai sinh")).size == 0
+    assert scored_candidates(empty, understand(empty, "đăng ký khai sinh"))[0].size == 0
 
 
 def test_at_most_params_candidates_by_default():
     many = SearchIndex([proc(f"p{i}", f"Đăng ký việc số {i}") for i in range(40)], Synonyms({}), LEX)
-    found = candidates(many, understand(many, "đăng ký"))
+    found, _ = scored_candidates(many, understand(many, "đăng ký"))
     assert len(found) == many.params.candidates < 40
+
+
+def test_candidates_come_with_their_scores_best_first():
+    found, scores = scored_candidates(INDEX, understand(INDEX, "đăng ký khai sinh"))
+    assert len(found) == len(scores) and np.all(scores > 0) and np.all(np.diff(scores) <= 0)
