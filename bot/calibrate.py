@@ -395,6 +395,9 @@ def run(matcher: Matcher, write: bool = False, out: Path = PARAMS_FILE, ranking:
         report[name] = {k: round(v, 4) for k, v in f.items()}
         print(f"{name:<40} {f['answered_right']:>15.1%} {f['top1']:>7.1%} {f['top3']:>7.1%} "
               f"{f['rejected']:>9.1%} {f['confident_wrong']:>12.1%}")
+    each = cal.outcome_cost(cv, d_oof.top1, d_oof.top3, d_oof.in_scope)
+    report["all"]["cost"] = round(float((each * d_oof.weight).sum() / d_oof.weight.sum()), 4)
+    print(f"cross-validated cost per question (the fit's objective, sets weighed as fitted): {report['all']['cost']:.4f}")
     model, active = fit_pruned(d, np.arange(len(d.X)))
     kept = [FEATURES[i] for i in active]
     print("features kept:", ", ".join(kept))

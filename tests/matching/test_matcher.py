@@ -52,6 +52,21 @@ def test_aspects(question, aspect):
     assert AspectCues(sample_lexicon()).detect(normalize(question)) == aspect
 
 
+def test_strip_removes_the_cues_of_every_aspect():
+    from tests.conftest import sample_lexicon
+
+    cues = AspectCues(sample_lexicon())
+    for question in ("đăng ký kết hôn hết bao nhiêu tiền, cần giấy tờ gì, nộp ở đâu", "mất bao lâu, nộp online được không",
+                     "how much and where to apply"):
+        folded = normalize(question)
+        one_by_one = folded
+        for pattern in cues._patterns.values():  # what the single pass stands for
+            one_by_one = pattern.sub(" ", one_by_one)
+        assert cues.strip(folded) == " ".join(one_by_one.split())
+        assert not any(cues.detect(w) for w in cues.strip(folded).split())
+    assert cues.strip(normalize("đăng ký kết hôn")) == "dang ky ket hon"
+
+
 def test_curated_preferred_over_name_only(matcher):
     ids = [h.proc.id for h in matcher.match("thủ tục chỉ có tên").hits]
     assert "tthc-1-000001" in ids
