@@ -20,7 +20,6 @@ _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắ
 # something else unprintable is left.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
                       "\ud800-\udfff\ue000-\uf8ff]")
-_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _WORD = re.compile(r"\w+")
 # A syllable ending in oa/oe/uy (no final consonant) with the tone on the last vowel: old style "hoà".
 _OLD_TONE = re.compile(r"(?<![qQ])(o(?=[ae])|u(?=y))([aey])([\u0300\u0301\u0303\u0309\u0323])(?=\W|$)")
@@ -40,13 +39,15 @@ def _unify_tone(nfd: str) -> str:
 
 def clean(text: str, limit: int = MAX_QUERY_CHARS) -> str:
     """NFC, one tone placement, lower case, no control/invisible characters, spaces collapsed."""
-    text = _CONTROL.sub(" ", text[: limit * 4])
-    if not text.isprintable():  # a rarer control, format or unassigned character: check each one
-        text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = text[: limit * 4]
+    if not text.isprintable():  # printable: no control, format or odd space character to replace
+        text = _CONTROL.sub(" ", text)
+        if not text.isprintable():  # a rarer control, format or unassigned character: check each one
+            text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     text = text.lower()
     if not unicodedata.is_normalized("NFC", text) or _OLD_TONE_NFC.search(text):
         text = unicodedata.normalize("NFC", _unify_tone(unicodedata.normalize("NFD", text)))
-    return _SPACES.sub(" ", text).strip()[:limit]
+    return " ".join(text.split())[:limit]  # runs of any white space (NBSP, ideographic…) made one space
 
 
 def fold(text: str) -> str:
@@ -141,10 +142,21 @@ class Synonyms:
         With `accented` (the words as typed, when the question carries accents) an accented key must
         match with its accents: "cười" (laugh) is not "cưới" (marry)."""
         out: list[tuple[int, int, list[str]]] = []
-        i = 0
-        while i < len(tokens):
-            for key_words, key_accented, expansion in self._by_first.get(tokens[i], ()):
-                positions = _find_phrase(tokens, i, key_words, self._skippable)
+        skippable = self._skippable
+        i, n = 0, len(tokens)
+        while i < n:
+            entries = self._by_first.get(tokens[i])
+            if not entries:
+                i += 1
+                continue
+            # Most keys end at their second word: when the next word is neither it nor skippable, the
+            # key is not here (what _find_phrase would say, without the call).
+            nxt = tokens[i + 1] if i + 1 < n else None
+            loose = nxt is not None and (nxt in skippable or nxt.isdigit())
+            for key_words, key_accented, expansion in entries:
+                if len(key_words) > 1 and key_words[1] != nxt and not loose:
+                    continue
+                positions = _find_phrase(tokens, i, key_words, skippable)
                 if positions and (
                     not accented or all(accented[p] is None or not has_accents(k) or accented[p] == k
                                         for p, k in zip(positions, key_accented, strict=False))
