@@ -83,16 +83,24 @@ def _phrase_fit(index: SearchIndex, qweights: dict[str, float], q_total: float, 
     """
     if phrase.mass <= 0 or q_total <= 0:
         return 0.0, 0.0
-    shared = sorted(phrase.toks & qweights.keys())  # sorted: sums must not follow set order
+    tw = phrase.tw
+    shared = sorted(tw.keys() & qweights.keys())  # sorted: sums must not follow set order
     if not shared:
         return 0.0, 0.0
+    p_sum = r_sum = 0.0
     if typed and phrase.accented:
         # Typed with accents, "yêu" (love) only half meets "yếu" (element) of the phrase.
-        factor = {t: index.params.accent_mismatch if t in typed and typed[t] not in phrase.accented else 1.0 for t in shared}
+        accented, mismatch = phrase.accented, index.params.accent_mismatch
+        for t in shared:
+            f = mismatch if t in typed and typed[t] not in accented else 1.0
+            p_sum += tw[t] * f
+            r_sum += qweights[t] * f
     else:
-        factor = dict.fromkeys(shared, 1.0)
-    precision = sum(phrase.tw[t] * factor[t] for t in shared) / phrase.mass
-    recall = sum(qweights[t] * factor[t] for t in shared) / q_total
+        for t in shared:
+            p_sum += tw[t]
+            r_sum += qweights[t]
+    precision = p_sum / phrase.mass
+    recall = r_sum / q_total
     if precision <= 0 or recall <= 0:
         return 0.0, 0.0
     return 2 * precision * recall / (precision + recall), precision
@@ -120,7 +128,7 @@ def score_all(index: SearchIndex, q: Query, docs: list[Doc], retrieval: np.ndarr
     qkeys = qweights.keys()
     # Only phrases sharing a word with the question can be its best fit (typos are already
     # repaired word by word); the name always competes so every candidate has a phrase.
-    per_doc = [[ph for i, ph in enumerate(doc.phrases) if i == 0 or not ph.toks.isdisjoint(qkeys)]
+    per_doc = [[ph for i, ph in enumerate(doc.phrases) if i == 0 or not qkeys.isdisjoint(ph.tw)]
                for doc in docs]
     choices = [ph.text for phrases in per_doc for ph in phrases]
     # Symmetric similarities only: token_set_ratio would call any phrase inside a long question a
