@@ -31,7 +31,7 @@ from bot.catalogue.lexicon import Lexicon
 from bot.catalogue.schema import Procedure
 
 from .aspect import AspectCues
-from .normalize import Synonyms, folded_words, normalize, words
+from .normalize import Synonyms, fold_words, folded_words, normalize, words
 from .params import MatchParams
 from .places import Places
 
@@ -220,15 +220,23 @@ class SearchIndex:
     def _doc(self, p: Procedure) -> Doc:
         phrases: list[Phrase] = []
         par = self.params
+        seen: dict[str, list[str]] = {}  # text -> its words: a name or alias is read for several purposes
+
+        def words_of(text: str) -> list[str]:
+            found = seen.get(text)
+            if found is None:
+                found = seen[text] = words(text)
+            return found
 
         def add(text: str | None, weight: float, kind: str, ref: int = -1) -> None:
             if text:
-                toks = folded_words(text)
+                cleaned = words_of(text)
+                toks = fold_words(cleaned)
                 if kind == "en":  # English function words spell Vietnamese syllables (my = mì, to = tờ)
                     toks = [t for t in toks if t not in self.lexicon.en_stop] or toks
                 folded = " ".join(toks)
                 if folded:
-                    phrases.append(Phrase(folded, weight, kind, ref, accented=frozenset(map(intern, words(text)))))
+                    phrases.append(Phrase(folded, weight, kind, ref, accented=frozenset(map(intern, cleaned))))
 
         name = p.name
         add(name, par.w_name, "name")
@@ -280,9 +288,9 @@ class SearchIndex:
                   (p.result, par.w_result), (p.field, par.w_field), ("; ".join(p.audience), par.w_audience),
                   (p.agency, par.w_agency))
         for text, weight in fields:
-            for t in folded_words(text or "")[: par.field_words]:
+            for t in fold_words(words_of(text or ""))[: par.field_words]:
                 if weight > vocab.get(t, 0.0):
                     vocab[intern(t)] = weight
         sources = [name, *p.aliases, *p.keywords, p.summary or "", *(q for f in p.faq for q in f.q)]
-        accented = {intern(w) for text in sources for w in words(text)}
+        accented = {intern(w) for text in sources for w in words_of(text)}
         return Doc(p, phrases, vocab, core, pairs, accented, text_hash=text_hashes(folded_words(record_text(p))))

@@ -85,7 +85,12 @@ def _fold_word(word: str) -> str:
 
 
 def folded_words(text: str) -> list[str]:
-    return [_fold_word(w) for w in words(text)]
+    return fold_words(words(text))
+
+
+def fold_words(cleaned: list[str]) -> list[str]:
+    """Words from `words()` folded (for a caller that needs both forms of the same text)."""
+    return [_fold_word(w) for w in cleaned]
 
 
 def normalize(text: str) -> str:
