@@ -9,8 +9,8 @@ cross-validated (each question decided by a model fitted without its fold); `--w
 average of those five models (`fit_bagged`: far steadier than one fit on everything, whose limits jump
 with a question more or less) in `bot/matching/params.json`, with those figures.
 
-Held-out 9, 10 and 11 (`eval/untuned/holdout9_questions.tsv`, `holdout10_…`, `holdout11_…`) are never used
-here: they stay measures of questions nobody tuned on.
+Held-out 9 to 12 (`eval/untuned/holdout9_questions.tsv` … `holdout12_…`) are never used here: they stay
+measures of questions nobody tuned on.
 """
 
 from __future__ import annotations
