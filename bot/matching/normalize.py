@@ -14,7 +14,6 @@ from functools import lru_cache
 
 MAX_QUERY_CHARS = 300  # longer input is truncated for matching: questions are short, spam is not
 
-_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
 # Control, common format (zero-width characters that glue or split words, BOM, soft hyphen), surrogate
 # and private-use characters (category C), replaced at once; clean() looks at each character only when
 # something else unprintable is left.
