@@ -90,8 +90,10 @@ class Doc:
     faq_answers: dict[int, frozenset[str]] = field(default_factory=dict)  # FAQ index -> aspects its answer gives
     # The words and word pairs of the record's opening text (`record_text`), as sorted CRC32s: evidence
     # the reranker reads for a few candidates, ~4 bytes a word in memory.
-    text_hash: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint32))
+    text_hash: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint32))  # until pooled
+    text_span: tuple[int, int] = (0, 0)  # its slice of SearchIndex.text_hash_all
 
+_EMPTY_HASH = np.empty(0, dtype=np.uint32)
 
 
 def word_pairs(tokens: list[str]) -> list[str]:
@@ -177,11 +179,27 @@ class SearchIndex:
                 postings.setdefault(tok, []).append((i, w))
             for pair in doc.pairs:
                 postings.setdefault(pair, []).append((i, 1.0))
-        self.postings = {
-            t: (np.fromiter((i for i, _ in v), dtype=np.int32, count=len(v)),
-                np.fromiter((w for _, w in v), dtype=np.float32, count=len(v)) * self.idf[t])
-            for t, v in postings.items()
-        }
+        # One array of procedure indices and one of weights for every term, each term a slice of them
+        # (`postings`): two numpy arrays per term cost ~300 bytes each on load from the cache, twice 21,000.
+        self.postings: dict[str, int] = {}  # term -> its slot in post_start
+        starts, ids, ws = [0], [], []
+        for t, v in postings.items():
+            self.postings[t] = len(starts) - 1
+            ids.append(np.fromiter((i for i, _ in v), dtype=np.int32, count=len(v)))
+            ws.append(np.fromiter((w for _, w in v), dtype=np.float32, count=len(v)) * self.idf[t])
+            starts.append(starts[-1] + len(v))
+        del postings
+        self.post_start = np.array(starts, dtype=np.int64)
+        self.post_ids = np.concatenate(ids) if ids else np.empty(0, dtype=np.int32)
+        self.post_ws = (np.concatenate(ws) if ws else np.empty(0)).astype(np.float32)
+        # The records' text hashes, pooled the same way (Doc.text_span indexes this array).
+        spans, pooled = 0, []
+        for doc in self.docs:
+            doc.text_span = (spans, spans + len(doc.text_hash))
+            spans += len(doc.text_hash)
+            pooled.append(doc.text_hash)
+            doc.text_hash = _EMPTY_HASH
+        self.text_hash_all = np.concatenate(pooled) if pooled else _EMPTY_HASH
         self.by_id = {doc.proc.id: doc for doc in self.docs}
         for doc in self.docs:
             for ph in doc.phrases:
@@ -212,6 +230,19 @@ class SearchIndex:
         for tok in sorted(df):  # sorted: typo repair must not depend on set order
             if "_" not in tok and not tok.isdigit():
                 self.vocab_by_len.setdefault(len(tok), []).append(tok)
+
+    def posting(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The procedures a term is in and its weight in each (IDF x field weight), or None."""
+        slot = self.postings.get(term)
+        if slot is None:
+            return None
+        start, end = self.post_start[slot], self.post_start[slot + 1]
+        return self.post_ids[start:end], self.post_ws[start:end]
+
+    def text_hash(self, proc_id: str) -> np.ndarray:
+        """The sorted CRC32s of a record's opening words and word pairs (see `text_hashes`)."""
+        start, end = self.by_id[proc_id].text_span
+        return self.text_hash_all[start:end]
 
     def generic_free(self, folded: str) -> str:
         """A folded text without the domain's own words ("thu tuc", "ho so")."""

@@ -66,7 +66,7 @@ def features(index: SearchIndex, q: Query, hits: list[Hit]) -> np.ndarray:
     pairs = np.array(sorted({zlib.crc32(t.encode()) for t in word_pairs(q.tokens)}), dtype=np.uint32)
     rows = []
     for i, h in enumerate(hits):
-        text = index.by_id[h.proc.id].text_hash
+        text = index.text_hash(h.proc.id)
         text_cover = float(wts[_member(text, words_)].sum() / total) if total > 0 else 0.0
         text_pairs = float(_member(text, pairs).mean()) if len(pairs) else text_cover
         f = h.fits

@@ -25,7 +25,7 @@ def scored_candidates(index: SearchIndex, q: Query, limit: int | None = None) ->
         terms += exp + word_pairs(exp)
     ids, ws = [], []
     for t in dict.fromkeys(terms):  # ordered: bincount sums in this order
-        post = index.postings.get(t)
+        post = index.posting(t)
         if post is not None:
             ids.append(post[0])
             ws.append(post[1])

@@ -48,9 +48,18 @@ def test_document_frequency_counts_naming_words_not_faq_phrasings():
 
 def test_postings_hold_words_and_word_pairs():
     for term in ("khai", "khai_sinh"):
-        ids, weights = INDEX.postings[term]
+        ids, weights = INDEX.posting(term)
         assert [INDEX.docs[i].proc.id for i in ids] == ["khai-sinh"]
         assert weights[0] > 0
+    assert INDEX.posting("khong-co-tu-nay") is None
+
+
+def test_record_text_hashes_are_pooled_per_procedure():
+    d = doc("ho-chieu")
+    hashes = INDEX.text_hash("ho-chieu")
+    assert len(hashes) == d.text_span[1] - d.text_span[0] > 0
+    assert list(hashes) == sorted(hashes)
+    assert d.text_hash.size == 0  # the per-document copy is dropped once pooled
     assert word_pairs(["dang", "ky", "khai"]) == ["dang_ky", "ky_khai"]
 
 
