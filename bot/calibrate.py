@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from bot import calibrate_rerank
-from bot.calibrate_rerank import fold_of, set_weights
+from bot.calibrate_rerank import TRAINING, fold_of, set_weights
 from bot.matching import Matcher
 from bot.matching import calibration as cal
 from bot.matching.decide import FEATURES, features, logit
@@ -32,10 +32,7 @@ from bot.matching.params import PARAMS_FILE, DecisionModel, MatchParams, dump_pa
 ROOT = Path(__file__).resolve().parents[1]
 # The labelled questions: dev (a copy of the shared dev set), the held-out sets that were read while
 # tuning, the untuned ones that are not the newest, real citizens' portal questions and training sets.
-# Written to be learnt from (national records asked plainly, as stories, in English; businesses' questions):
-# they teach the reranker, weighing together as one set (calibrate_rerank.POPULATIONS).
-TRAINING = ("eval/train_individuals_a_questions.tsv", "eval/train_individuals_b_questions.tsv",
-            "eval/train_business_questions.tsv")
+# The training sets (calibrate_rerank.TRAINING) teach the reranker, weighing together as a third of one set.
 LABELLED = (
     "tests/data/dev_questions.tsv",
     "eval/holdout_questions.tsv", "eval/holdout2_questions.tsv", "eval/holdout3_questions.tsv",

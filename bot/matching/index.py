@@ -88,12 +88,8 @@ class Doc:
     faq_entries: dict[int, list[Phrase]] = field(default_factory=dict)  # FAQ index -> its phrasings
     faq_df: Counter[str] = field(default_factory=Counter)  # in how many of those entries a word is
     faq_answers: dict[int, frozenset[str]] = field(default_factory=dict)  # FAQ index -> aspects its answer gives
-    # The words and word pairs of the record's opening text (`record_text`), as sorted CRC32s: evidence
-    # the reranker reads for a few candidates, ~4 bytes a word in memory.
-    text_hash: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint32))  # until pooled
-    text_span: tuple[int, int] = (0, 0)  # its slice of SearchIndex.text_hash_all
-
-_EMPTY_HASH = np.empty(0, dtype=np.uint32)
+    # Where the CRC32s of the record's opening text are in SearchIndex.text_hash_all (`text_hash`).
+    text_span: tuple[int, int] = (0, 0)
 
 
 def word_pairs(tokens: list[str]) -> list[str]:
@@ -192,14 +188,16 @@ class SearchIndex:
         self.post_start = np.array(starts, dtype=np.int64)
         self.post_ids = np.concatenate(ids) if ids else np.empty(0, dtype=np.int32)
         self.post_ws = (np.concatenate(ws) if ws else np.empty(0)).astype(np.float32)
-        # The records' text hashes, pooled the same way (Doc.text_span indexes this array).
+        # The words and word pairs of each record's opening text (`record_text`) as sorted CRC32s, pooled
+        # the same way (Doc.text_span is a record's slice): evidence the reranker reads for a few
+        # candidates, ~4 bytes a word in memory.
         spans, pooled = 0, []
         for doc in self.docs:
-            doc.text_span = (spans, spans + len(doc.text_hash))
-            spans += len(doc.text_hash)
-            pooled.append(doc.text_hash)
-            doc.text_hash = _EMPTY_HASH
-        self.text_hash_all = np.concatenate(pooled) if pooled else _EMPTY_HASH
+            hashes = text_hashes(folded_words(record_text(doc.proc)))
+            doc.text_span = (spans, spans + len(hashes))
+            spans += len(hashes)
+            pooled.append(hashes)
+        self.text_hash_all = np.concatenate(pooled) if pooled else np.empty(0, dtype=np.uint32)
         self.by_id = {doc.proc.id: doc for doc in self.docs}
         for doc in self.docs:
             for ph in doc.phrases:
@@ -324,4 +322,4 @@ class SearchIndex:
                     vocab[intern(t)] = weight
         sources = [name, *p.aliases, *p.keywords, p.summary or "", *(q for f in p.faq for q in f.q)]
         accented = {intern(w) for text in sources for w in words_of(text)}
-        return Doc(p, phrases, vocab, core, pairs, accented, text_hash=text_hashes(folded_words(record_text(p))))
+        return Doc(p, phrases, vocab, core, pairs, accented)
