@@ -36,9 +36,25 @@ def _unify_tone(nfd: str) -> str:
     return _OLD_TONE.sub(lambda m: m.group(1) + m.group(3) + m.group(2), nfd)
 
 
+# Cleaning can change only the last syllable of a cut text (a tone placed, a character composed, a word
+# split): past this many characters, the start of a cleaned prefix is the start of the cleaned whole.
+_SETTLE = 16
+
+
 def clean(text: str, limit: int = MAX_QUERY_CHARS) -> str:
-    """NFC, one tone placement, lower case, no control/invisible characters, spaces collapsed."""
-    text = text[: limit * 4]
+    """NFC, one tone placement, lower case, no control/invisible characters, spaces collapsed; the first
+    `limit` characters."""
+    # Long texts (a record's summary and steps, indexed by their start) are cleaned from a prefix that
+    # usually suffices, instead of the four times `limit` a text full of spaces or invisibles might need.
+    short = limit + limit // 2
+    if len(text) > short:
+        out = _clean(text[:short])
+        if len(out) >= limit + _SETTLE:
+            return out[:limit]
+    return _clean(text[: limit * 4])[:limit]
+
+
+def _clean(text: str) -> str:
     if not text.isprintable():  # printable: no control, format or odd space character to replace
         text = _CONTROL.sub(" ", text)
         if not text.isprintable():  # a rarer control, format or unassigned character: check each one
@@ -46,7 +62,7 @@ def clean(text: str, limit: int = MAX_QUERY_CHARS) -> str:
     text = text.lower()
     if not unicodedata.is_normalized("NFC", text) or _OLD_TONE_NFC.search(text):
         text = unicodedata.normalize("NFC", _unify_tone(unicodedata.normalize("NFD", text)))
-    return " ".join(text.split())[:limit]  # runs of any white space (NBSP, ideographic…) made one space
+    return " ".join(text.split())  # runs of any white space (NBSP, ideographic…) made one space
 
 
 def fold(text: str) -> str:

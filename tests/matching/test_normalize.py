@@ -3,7 +3,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.matching.normalize import MAX_QUERY_CHARS, Synonyms, clean, fold, normalize
+from bot.matching.normalize import MAX_QUERY_CHARS, Synonyms, _clean, clean, fold, normalize
 
 VIETNAMESE = st.text(
     alphabet=st.sampled_from(list("aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợ"
@@ -75,3 +75,20 @@ def test_synonym_phrases_skip_classifiers_and_numbers():
     assert syn.spans(normalize("tính cất cái nhà cấp 4").split()) == [(1, 4, ["xay", "dung", "nha", "o"])]
     assert syn.spans(normalize("gộp 2 sổ đất").split()) == [(0, 3, ["hop", "thua"])]
     assert syn.spans(normalize("gộp đất rồi mới sổ").split()) == []
+
+
+def _clean_whole(text: str) -> str:
+    return _clean(text[: MAX_QUERY_CHARS * 4])[:MAX_QUERY_CHARS]
+
+
+def test_a_long_text_is_cleaned_from_a_prefix_with_the_same_result():
+    body = "Thủ tục hoà giải, thuỷ lợi: hồ sơ gồm đơn đề nghị và bản sao giấy tờ. " * 40
+    for text in (body, " \u00a0\u200b" * 200 + body, body[:440] + "hoà" + body):
+        assert clean(text) == _clean_whole(text)
+        assert len(clean(text)) == MAX_QUERY_CHARS
+
+
+@given(st.lists(st.sampled_from(["hoà", "thuỷ", "hoặc", " ", "\u00a0", "\u200b", "\x00", "İ", "a\u0301",
+                                 "đăng ký", "\n", "Ở", "qua", "ĐẤT"]), max_size=600).map("".join))
+def test_cleaning_a_prefix_never_changes_the_result(text):
+    assert clean(text) == _clean_whole(text)
