@@ -21,7 +21,6 @@ import math
 import re
 import zlib
 from collections import Counter
-from collections.abc import KeysView
 from dataclasses import dataclass, field
 from sys import intern  # the same word in thousands of phrases is one string, not thousands
 
@@ -67,14 +66,13 @@ class Phrase:
     kind: str  # name | short | alias | en | faq | keyword
     ref: int = -1  # FAQ entry index for kind == "faq"
     mass: float = 0.0  # IDF mass of its words, set once the index knows the IDFs
-    tw: dict[str, float] = field(default_factory=dict)  # each word -> its share of that mass
+    # Its distinct words, sorted (sums over them never follow set order), and each one's share of that
+    # mass. Tuples of shared objects, not a dict and a set per phrase: the catalogue has some 45,000
+    # phrases, and per-phrase hash tables were a quarter of the serving memory.
+    toks: tuple[str, ...] = ()
+    ws: tuple[float, ...] = ()
     aspect: str | None = None  # what a FAQ phrasing asks (fees, time, ...)
-    accented: frozenset[str] = frozenset()  # its words as written, for questions typed with accents
-
-    @property
-    def toks(self) -> KeysView[str]:
-        """Its words, as a set-like view of `tw` (no second set per phrase in memory)."""
-        return self.tw.keys()
+    accented: tuple[str, ...] = ()  # its distinct words as written, for questions typed with accents
 
 
 @dataclass(slots=True)
@@ -197,6 +195,14 @@ class SearchIndex:
             pooled.append(hashes)
         self.text_hash_all = np.concatenate(pooled) if pooled else np.empty(0, dtype=np.uint32)
         self.by_id = {doc.proc.id: doc for doc in self.docs}
+        weights_of_words: dict[tuple[str, bool], float] = {}
+
+        def word_weight(t: str, content: bool) -> float:
+            w = weights_of_words.get((t, content))
+            if w is None:
+                w = weights_of_words[(t, content)] = self.idf.get(t, self.max_idf) * (1.0 if content else params.cue_weight)
+            return w
+
         for doc in self.docs:
             for ph in doc.phrases:
                 if ph.kind == "faq":
@@ -211,10 +217,11 @@ class SearchIndex:
                 # Cue words of a phrasing ("thời hạn ... bao nhiêu ngày") say what is asked, not about
                 # what: they weigh in its mass as little as in a question.
                 content = set(self.generic_free(self.aspects.strip(ph.text)).split())
-                # Sorted: a sum over a set would change in its last digits with PYTHONHASHSEED.
-                ph.tw = {t: self.idf.get(t, self.max_idf) * (1.0 if t in content else params.cue_weight)
-                         for t in toks}
-                ph.mass = sum(ph.tw.values())
+                # Sorted: a sum over a set would change in its last digits with PYTHONHASHSEED. The
+                # weights are the index's own float objects (`word_weight`), shared by every phrase.
+                ph.toks = tuple(toks)
+                ph.ws = tuple(word_weight(t, t in content) for t in toks)
+                ph.mass = sum(ph.ws)
             doc.core = set()  # only document frequency needed it
         self.name_cache: dict[str, frozenset[str]] = {}  # procedure id -> its name's words (score.py)
         # How often people are known to need a procedure (portal questions, situations): a reranker prior.
@@ -263,7 +270,7 @@ class SearchIndex:
                     toks = [t for t in toks if t not in self.lexicon.en_stop] or toks
                 folded = " ".join(toks)
                 if folded:
-                    phrases.append(Phrase(folded, weight, kind, ref, accented=frozenset(map(intern, cleaned))))
+                    phrases.append(Phrase(folded, weight, kind, ref, accented=tuple(dict.fromkeys(map(intern, cleaned)))))
 
         name = p.name
         add(name, par.w_name, "name")

@@ -74,7 +74,7 @@ def faq_rank(index: SearchIndex, q: Query, proc: Procedure, aspect: str | None =
         return []
     stops = q.stop_mask or [False] * len(q.tokens)
     content = {t for t, stop in zip(q.tokens, stops, strict=True) if not stop}
-    if any(content <= ph.toks for ph in doc.phrases if ph.kind in ANCHOR_KINDS):
+    if any(content.issubset(ph.toks) for ph in doc.phrases if ph.kind in ANCHOR_KINDS):
         return []
     entries, local_df = doc.faq_entries, doc.faq_df
     n = len(entries)
@@ -109,8 +109,8 @@ def faq_rank(index: SearchIndex, q: Query, proc: Procedure, aspect: str | None =
                 # worth its phrasing being worded otherwise ("hạn làm thủ tục").
                 if aspect not in doc.faq_answers.get(ref, ()):
                     cost = index.params.aspect_mismatch if ph.aspect and aspect else index.params.aspect_mismatch / 2
-            p_total = sum(weight(t) for t in sorted(ph.toks))  # sorted: sums must not follow set order
-            shared = sorted(ph.toks & qweights.keys())
+            p_total = sum(weight(t) for t in ph.toks)  # sorted words: sums must not follow set order
+            shared = [t for t in ph.toks if t in qweights]
             if not shared or p_total <= 0 or q_total <= 0:
                 continue
             precision = sum(weight(t) for t in shared) / p_total

@@ -83,22 +83,23 @@ def _phrase_fit(index: SearchIndex, qweights: dict[str, float], q_total: float, 
     """
     if phrase.mass <= 0 or q_total <= 0:
         return 0.0, 0.0
-    tw = phrase.tw
-    shared = sorted(tw.keys() & qweights.keys())  # sorted: sums must not follow set order
-    if not shared:
-        return 0.0, 0.0
     p_sum = r_sum = 0.0
+    # `toks` are sorted (index.py), so these sums never follow set or hash order.
     if typed and phrase.accented:
         # Typed with accents, "yêu" (love) only half meets "yếu" (element) of the phrase.
         accented, mismatch = phrase.accented, index.params.accent_mismatch
-        for t in shared:
-            f = mismatch if t in typed and typed[t] not in accented else 1.0
-            p_sum += tw[t] * f
-            r_sum += qweights[t] * f
+        for t, w in zip(phrase.toks, phrase.ws, strict=True):
+            qw = qweights.get(t)
+            if qw is not None:
+                f = mismatch if t in typed and typed[t] not in accented else 1.0
+                p_sum += w * f
+                r_sum += qw * f
     else:
-        for t in shared:
-            p_sum += tw[t]
-            r_sum += qweights[t]
+        for t, w in zip(phrase.toks, phrase.ws, strict=True):
+            qw = qweights.get(t)
+            if qw is not None:
+                p_sum += w
+                r_sum += qw
     precision = p_sum / phrase.mass
     recall = r_sum / q_total
     if precision <= 0 or recall <= 0:
@@ -125,10 +126,13 @@ def score_all(index: SearchIndex, q: Query, docs: list[Doc], retrieval: np.ndarr
     texts = list(dict.fromkeys(t for t in (q.text, q.core_text, *q.expanded_texts) if t))
     qweights = _query_weights(index, q)
     q_total = sum(qweights.values())
-    qkeys = qweights.keys()
-    # Only phrases sharing a word with the question can be its best fit (typos are already
-    # repaired word by word); the name always competes so every candidate has a phrase.
-    per_doc = [[ph for i, ph in enumerate(doc.phrases) if i == 0 or not qkeys.isdisjoint(ph.tw)]
+    # Only phrases sharing a word of substance with the question can be its best fit (typos are
+    # already repaired word by word; a phrase sharing only "thì", "là", "của" explains nothing); the
+    # name always competes so every candidate has a phrase.
+    content = {t for t, stop in zip(q.tokens, q.stop_mask, strict=True) if not stop}
+    for _, _, exp in q.spans:
+        content.update(exp)
+    per_doc = [[ph for i, ph in enumerate(doc.phrases) if i == 0 or not content.isdisjoint(ph.toks)]
                for doc in docs]
     choices = [ph.text for phrases in per_doc for ph in phrases]
     # Symmetric similarities only: token_set_ratio would call any phrase inside a long question a
