@@ -10,7 +10,7 @@ cross-validated (each question decided by a model fitted without its fold); `--w
 average of those five models (`fit_bagged`: far steadier than one fit on everything, whose limits jump
 with a question more or less) in `bot/matching/params.json`, with those figures.
 
-Held-out 9 to 13 (`eval/untuned/holdout9_questions.tsv` … `holdout13_…`) are never used here: they stay
+Held-out 9 to 14 (`eval/untuned/holdout9_questions.tsv` … `holdout14_…`) are never used here: they stay
 measures of questions nobody tuned on.
 """
 

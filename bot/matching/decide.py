@@ -31,6 +31,7 @@ FEATURES = (
     "anchor",  # a naming phrase of the first candidate found whole in the question (0..1)
     "similarity",  # fuzzy similarity of the question to the first candidate's best phrase (0..1)
     "imported",  # the first candidate is a national record, not a curated card
+    "runner_imported",  # ... and the second: among national siblings a lead means less than over a card
     "words",  # log(1 + content words of the question)
     "english",  # asked in English
     "qa",  # the best phrase is a staff Q&A phrasing said nearly as written
@@ -55,7 +56,8 @@ def features(hits: list[Hit], evidence: Evidence, anchor_full: float, params: Ma
     qa = best.phrase is not None and best.phrase.kind == "faq" and best.phrase_sim >= params.faq_min
     return np.array([
         s[0], s[0] - s[1], s[0] - s[2], best.coverage, min(best.anchor / anchor_full, 1.0) if anchor_full else 0.0,
-        best.phrase_sim / 100.0, float(not best.proc.is_curated), math.log1p(evidence.content_words),
+        best.phrase_sim / 100.0, float(not best.proc.is_curated),
+        float(len(hits) > 1 and not hits[1].proc.is_curated), math.log1p(evidence.content_words),
         float(evidence.english), float(qa), best.name_share,
         best.name_share - (hits[1].name_share if len(hits) > 1 else 0.0),
         best.prob, best.prob - (hits[1].prob if len(hits) > 1 else 0.0),

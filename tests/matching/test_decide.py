@@ -16,8 +16,9 @@ SHORT = Evidence(content_words=3, english=False)
 
 
 def hit(pid: str, score: float, anchor: float = 0.0) -> Hit:
+    """A curated card, or a national record when its id says so ("tthc-...")."""
     proc = Procedure(id=pid, code="1.000001", name=pid, group="ho-tich", source="https://example.org",
-                     verified_on=dt.date(2026, 1, 1))
+                     verified_on=dt.date(2026, 1, 1), imported_from="national.jsonl" if pid.startswith("tthc-") else None)
     return Hit(proc, score, anchor=anchor)
 
 
@@ -26,7 +27,15 @@ def test_features_follow_their_names():
     assert len(x) == len(FEATURES)
     named = dict(zip(FEATURES, x, strict=True))
     assert named["score"] == 0.8 and np.isclose(named["margin"], 0.3) and np.isclose(named["margin3"], 0.4)
-    assert named["imported"] == 0.0 and np.isclose(named["words"], np.log1p(3))
+    assert named["imported"] == 0.0 and named["runner_imported"] == 0.0 and np.isclose(named["words"], np.log1p(3))
+
+
+def test_a_national_runner_up_is_a_feature():
+    """Which tier the second candidate is from: a lead over a national sibling means less than over a card."""
+    named = dict(zip(FEATURES, features([hit("a", 0.8), hit("tthc-1-000002", 0.5)], SHORT, 10.0, P), strict=True))
+    assert named["imported"] == 0.0 and named["runner_imported"] == 1.0
+    alone = dict(zip(FEATURES, features([hit("tthc-1-000002", 0.8)], SHORT, 10.0, P), strict=True))
+    assert alone["imported"] == 1.0 and alone["runner_imported"] == 0.0
 
 
 def test_a_clear_best_is_the_answer():

@@ -26,15 +26,17 @@ HOLDOUT10 = ("eval/untuned/holdout10_questions.tsv",)
 HOLDOUT11 = ("eval/untuned/holdout11_questions.tsv",)
 HOLDOUT12 = ("eval/untuned/holdout12_questions.tsv",)
 HOLDOUT13 = ("eval/untuned/holdout13_questions.tsv",)
+HOLDOUT14 = ("eval/untuned/holdout14_questions.tsv",)
 
 # Floors: the shipped model's figures (see params.json "figures") less about one point.
 FLOORS = {
-    "labelled": {"answered_right": 0.755, "top1": 0.893, "top3": 0.938, "rejected": 0.947, "confident_wrong_max": 0.017},
-    "holdout9": {"answered_right": 0.475, "top1": 0.745, "top3": 0.845, "rejected": 0.865, "confident_wrong_max": 0.025},
-    "holdout10": {"answered_right": 0.52, "top1": 0.775, "top3": 0.84, "rejected": 0.875, "confident_wrong_max": 0.03},
-    "holdout11": {"answered_right": 0.48, "top1": 0.765, "top3": 0.86, "rejected": 0.825, "confident_wrong_max": 0.04},
-    "holdout12": {"answered_right": 0.505, "top1": 0.705, "top3": 0.81, "rejected": 0.86, "confident_wrong_max": 0.035},
-    "holdout13": {"answered_right": 0.435, "top1": 0.665, "top3": 0.79, "rejected": 0.82, "confident_wrong_max": 0.04},
+    "labelled": {"answered_right": 0.755, "top1": 0.89, "top3": 0.935, "rejected": 0.955, "confident_wrong_max": 0.015},
+    "holdout9": {"answered_right": 0.475, "top1": 0.73, "top3": 0.825, "rejected": 0.82, "confident_wrong_max": 0.025},
+    "holdout10": {"answered_right": 0.525, "top1": 0.76, "top3": 0.825, "rejected": 0.895, "confident_wrong_max": 0.035},
+    "holdout11": {"answered_right": 0.505, "top1": 0.75, "top3": 0.845, "rejected": 0.80, "confident_wrong_max": 0.045},
+    "holdout12": {"answered_right": 0.50, "top1": 0.695, "top3": 0.795, "rejected": 0.885, "confident_wrong_max": 0.035},
+    "holdout13": {"answered_right": 0.435, "top1": 0.66, "top3": 0.77, "rejected": 0.84, "confident_wrong_max": 0.045},
+    "holdout14": {"answered_right": 0.51, "top1": 0.70, "top3": 0.80, "rejected": 0.88, "confident_wrong_max": 0.03},
 }
 
 
@@ -66,7 +68,8 @@ def test_quality_floor_on_the_labelled_sets(labelled, shipped):
 
 
 @pytest.mark.parametrize("name, files", [("holdout9", HOLDOUT9), ("holdout10", HOLDOUT10), ("holdout11", HOLDOUT11),
-                                         ("holdout12", HOLDOUT12), ("holdout13", HOLDOUT13)])
+                                         ("holdout12", HOLDOUT12), ("holdout13", HOLDOUT13),
+                                         ("holdout14", HOLDOUT14)])
 def test_quality_floor_on_the_untuned_held_out_sets(matcher, shipped, name, files):
     d = calib.collect(matcher, files)
     _check(calib.figures(calib.decisions(shipped, d), d), FLOORS[name])
