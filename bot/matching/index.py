@@ -57,6 +57,7 @@ def short_name(folded_name: str) -> str | None:
 # Phrasings that are questions (staff Q&A, real citizens' portal questions): they add words to a
 # procedure's vocabulary but do not name it (no document frequency, no anchor).
 QUESTION_KINDS = frozenset({"faq", "portal", "situation"})
+POOLED_ONLY = frozenset({"portal", "situation"})  # kinds whose words live in the pooled arrays only
 
 
 @dataclass(slots=True)
@@ -88,6 +89,10 @@ class Doc:
     faq_answers: dict[int, frozenset[str]] = field(default_factory=dict)  # FAQ index -> aspects its answer gives
     # Where the CRC32s of the record's opening text are in SearchIndex.text_hash_all (`text_hash`).
     text_span: tuple[int, int] = (0, 0)
+    first_phrase: int = 0  # the number of its first phrase in SearchIndex's pooled phrase arrays
+
+
+NO_FORM = -3  # a phrase word with no accented form: any accented question word misses it
 
 
 def word_pairs(tokens: list[str]) -> list[str]:
@@ -223,6 +228,7 @@ class SearchIndex:
                 ph.ws = tuple(word_weight(t, t in content) for t in toks)
                 ph.mass = sum(ph.ws)
             doc.core = set()  # only document frequency needed it
+        self._pool_phrases()
         self.name_cache: dict[str, frozenset[str]] = {}  # procedure id -> its name's words (score.py)
         # How often people are known to need a procedure (portal questions, situations): a reranker prior.
         self.popularity = {code: math.log1p(len(self.phrasings.get(code, ())) + len(self.situations.get(code, ())))
@@ -233,6 +239,54 @@ class SearchIndex:
         for tok in sorted(df):  # sorted: typo repair must not depend on set order
             if "_" not in tok and not tok.isdigit():
                 self.vocab_by_len.setdefault(len(tok), []).append(tok)
+
+    def _pool_phrases(self) -> None:
+        """Every phrase's words, weights and accented forms in flat arrays, a phrase a slice of them
+        (`phrase_start`; a document's phrases are numbered from `Doc.first_phrase`), so that scoring
+        fits all the candidates' phrases with a few numpy operations (score.phrase_fits) instead of a
+        Python loop per phrase and word."""
+        self.phrase_vocab: dict[str, int] = {}
+        self.accent_ids: dict[str, int] = {}
+        tok_ids: list[int] = []
+        tok_ws: list[float] = []
+        first_form: list[int] = []
+        second_form: list[int] = []
+        starts, masses, accented = [0], [], []
+        folds: dict[str, str] = {}  # accented word -> its folded form, once per distinct word
+        vocab, accent_ids = self.phrase_vocab, self.accent_ids
+        for doc in self.docs:
+            doc.first_phrase = len(masses)
+            for ph in doc.phrases:
+                # A word's accented forms in the phrase ("đăng" and "đặng" fold alike): a question's accented
+                # word meets the phrase if it is one of them (at most two kept: a third never occurs).
+                forms: dict[str, list[int]] = {}
+                for a in ph.accented:
+                    f = folds.get(a)
+                    if f is None:
+                        f = folds[a] = fold_words([a])[0]
+                    forms.setdefault(f, []).append(accent_ids.setdefault(a, len(accent_ids)))
+                for t, w in zip(ph.toks, ph.ws, strict=True):
+                    tok_ids.append(vocab.setdefault(t, len(vocab)))
+                    tok_ws.append(w)
+                    f = forms.get(t) or [NO_FORM]
+                    first_form.append(f[0])
+                    second_form.append(f[1] if len(f) > 1 else f[0])
+                starts.append(len(tok_ids))
+                masses.append(ph.mass)
+                accented.append(bool(ph.accented))
+        self.phrase_tok = np.array(tok_ids, dtype=np.int32)
+        self.phrase_w = np.array(tok_ws, dtype=np.float64)
+        self.phrase_form = np.array(first_form, dtype=np.int32)
+        self.phrase_form2 = np.array(second_form, dtype=np.int32)
+        self.phrase_start = np.array(starts, dtype=np.int64)
+        self.phrase_mass = np.array(masses, dtype=np.float64)
+        self.phrase_accented = np.array(accented, dtype=bool)
+        # Portal questions and situations (most of the phrases) are only ever fitted from the pooled
+        # arrays; staff Q&A phrasings and naming phrases keep their words for qa.py.
+        for doc in self.docs:
+            for ph in doc.phrases:
+                if ph.kind in POOLED_ONLY:
+                    ph.toks, ph.ws, ph.accented = (), (), ()
 
     def posting(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
         """The procedures a term is in and its weight in each (IDF x field weight), or None."""

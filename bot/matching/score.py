@@ -75,7 +75,9 @@ def _coverage(index: SearchIndex, q: Query, doc: Doc) -> float:
 
 def _phrase_fit(index: SearchIndex, qweights: dict[str, float], q_total: float, phrase: Phrase,
                 typed: dict[str, str] | None = None) -> tuple[float, float]:
-    """How well one phrase and the question cover each other, by IDF mass (an F-measure).
+    """How well one phrase and the question cover each other, by IDF mass (an F-measure). The
+    reference for `phrase_fits`, which scoring uses (portal and situation phrases keep their words only
+    in the index's pooled arrays).
 
     Precision: "xoa dang ky ho kinh doanh" fits "dang ky ho kinh doanh" less well than the
     phrase "dang ky ho kinh doanh" itindex. Recall: the keyword "quyen su dung dat" leaves the
@@ -107,6 +109,68 @@ def _phrase_fit(index: SearchIndex, qweights: dict[str, float], q_total: float, 
     return 2 * precision * recall / (precision + recall), precision
 
 
+@dataclass
+class PhraseFits:
+    """The candidates' phrases fitted at once (`phrase_fits`), one entry per phrase in candidate order."""
+
+    fit: np.ndarray  # the F-measure of `_phrase_fit`
+    precision: np.ndarray  # ... and its precision
+    shares_content: np.ndarray  # the phrase has a word of substance of the question
+    accents_agree: np.ndarray  # no word typed with accents meets it with other accents
+    offsets: np.ndarray  # where each candidate's phrases start (len(docs) + 1)
+
+
+def phrase_fits(index: SearchIndex, qweights: dict[str, float], q_total: float, content: set[str],
+                typed: dict[str, str], docs: list[Doc]) -> PhraseFits:
+    """`_phrase_fit` of every phrase of `docs` with a few numpy operations over the index's pooled
+    phrase arrays (the same sums in the same order, so the same numbers), plus whether each phrase
+    shares a word of substance with the question and whether its accents agree with the question's."""
+    vocab = index.phrase_vocab
+    qw, asked, substance = np.zeros(len(vocab)), np.zeros(len(vocab), dtype=bool), np.zeros(len(vocab), dtype=bool)
+    for t, w in qweights.items():
+        i = vocab.get(t)
+        if i is not None:
+            qw[i], asked[i] = w, True
+    for t in content:
+        i = vocab.get(t)
+        if i is not None:
+            substance[i] = True
+    counts = np.array([len(d.phrases) for d in docs], dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(counts)))
+    pids = np.repeat(np.array([d.first_phrase for d in docs], dtype=np.int64) - offsets[:-1], counts) + np.arange(offsets[-1])
+    starts, lengths = index.phrase_start[pids], index.phrase_start[pids + 1] - index.phrase_start[pids]
+    label = np.repeat(np.arange(len(pids)), lengths)
+    within = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    entries = np.repeat(starts, lengths) + within
+    tok = index.phrase_tok[entries]
+    hit = asked[tok]
+    factor = np.ones(len(entries))
+    mismatch = np.zeros(len(entries), dtype=bool)
+    if typed:
+        form = np.full(len(vocab), -1, dtype=np.int64)  # -1: not typed with accents; -2: a form no phrase has
+        for t, a in typed.items():
+            i = vocab.get(t)
+            if i is not None:
+                form[i] = index.accent_ids.get(a, -2)
+        typed_form = form[tok]
+        mismatch = ((typed_form != -1) & (typed_form != index.phrase_form[entries])
+                    & (typed_form != index.phrase_form2[entries]) & index.phrase_accented[pids][label])
+        factor[mismatch] = index.params.accent_mismatch
+    n = len(pids)
+    p_sum = np.bincount(label, weights=np.where(hit, index.phrase_w[entries] * factor, 0.0), minlength=n)
+    r_sum = np.bincount(label, weights=np.where(hit, qw[tok] * factor, 0.0), minlength=n)
+    mass = index.phrase_mass[pids]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(mass > 0, p_sum / mass, 0.0)
+        recall = r_sum / q_total if q_total > 0 else np.zeros(n)
+        ok = (precision > 0) & (recall > 0) & (mass > 0) & (q_total > 0)
+        fit = np.where(ok, 2 * precision * recall / (precision + recall), 0.0)
+    precision = np.where(ok, precision, 0.0)
+    shares = np.bincount(label, weights=substance[tok], minlength=n) > 0
+    agree = np.bincount(label, weights=mismatch, minlength=n) == 0
+    return PhraseFits(fit, precision, shares, agree, offsets)
+
+
 def _query_weights(index: SearchIndex, q: Query) -> dict[str, float]:
     qweights: dict[str, float] = {}
     for tok, w in zip(q.tokens, q.weights, strict=True):
@@ -132,32 +196,34 @@ def score_all(index: SearchIndex, q: Query, docs: list[Doc], retrieval: np.ndarr
     content = {t for t, stop in zip(q.tokens, q.stop_mask, strict=True) if not stop}
     for _, _, exp in q.spans:
         content.update(exp)
-    per_doc = [[ph for i, ph in enumerate(doc.phrases) if i == 0 or not content.isdisjoint(ph.toks)]
-               for doc in docs]
-    choices = [ph.text for phrases in per_doc for ph in phrases]
+    # Typed with accents, a naming phrase is only found whole if its words match with their accents
+    # ("kể chuyện cười" does not contain "cưới").
+    typed = ({t: a for t, a in zip(q.tokens, q.acc_tokens, strict=False) if a is not None and t not in q.loose}
+             if q.acc_tokens else {})
+    pf = phrase_fits(index, qweights, q_total, content, typed, docs)
+    shares, offsets = pf.shares_content.tolist(), pf.offsets.tolist()
+    per_doc = [[(ph, at) for at, ph in enumerate(doc.phrases, offsets[n]) if at == offsets[n] or shares[at]]
+               for n, doc in enumerate(docs)]
+    choices = [ph.text for phrases in per_doc for ph, _ in phrases]
     # Symmetric similarities only: token_set_ratio would call any phrase inside a long question a
     # perfect match; coverage of both sides is the F-measure's job.
     sims = np.maximum(process.cdist(texts, choices, scorer=fuzz.ratio, dtype=np.float32),
                       process.cdist(texts, choices, scorer=fuzz.token_sort_ratio, dtype=np.float32)).max(axis=0)
     qpairs = word_pairs(q.tokens)
-    # Typed with accents, a naming phrase is only found whole if its words match with their accents
-    # ("kể chuyện cười" does not contain "cưới").
-    typed = ({t: a for t, a in zip(q.tokens, q.acc_tokens, strict=False) if a is not None and t not in q.loose}
-             if q.acc_tokens else {})
     par = index.params
+    fits_all, precisions, agree = pf.fit.tolist(), pf.precision.tolist(), pf.accents_agree.tolist()
     hits, k = [], 0
     for n, (doc, phrases) in enumerate(zip(docs, per_doc, strict=True)):
         best, best_sim, best_phrase, anchor, side = 0.0, 0.0, None, 0.0, 0.0
         name_share = 0.0
         fits: dict[str, float] = {}
-        for j, ph in enumerate(phrases):
+        for j, (ph, at) in enumerate(phrases):
             sim = float(sims[k])
             k += 1
-            fit, precision = _phrase_fit(index, qweights, q_total, ph, typed)
+            fit, precision = fits_all[at], precisions[at]
             if j == 0:  # the official name: how much of it the question says
                 name_share = precision
-            if (ph.kind in ANCHOR_KINDS and precision >= par.anchor_precision
-                    and all(typed.get(t) in ph.accented for t in ph.toks if t in typed and ph.accented)):
+            if ph.kind in ANCHOR_KINDS and precision >= par.anchor_precision and agree[at]:
                 if ph.kind == "keyword":  # a side word of the procedure ("ngân hàng" of a mortgage)
                     side = max(side, precision * ph.mass * par.side_anchor)
                 else:  # the official name (or its short form) weighs more than an alias

@@ -1,11 +1,13 @@
 """Scoring candidates: coverage, phrase fit, anchors, and siblings told apart by the word said."""
 
+from itertools import accumulate
+
 import pytest
 
 from bot.matching.index import SearchIndex
 from bot.matching.matcher import search
 from bot.matching.normalize import Synonyms
-from bot.matching.score import Hit, _coverage, _phrase_fit, _query_weights, prefer_specific, score_all
+from bot.matching.score import Hit, _coverage, _phrase_fit, _query_weights, phrase_fits, prefer_specific, score_all
 from bot.matching.understand import understand
 from tests.matching.catalogue import LEX, proc
 
@@ -60,6 +62,28 @@ def test_phrase_fit_is_an_f_measure_of_both_sides():
     fit, precision = _phrase_fit(INDEX, qweights, total, short)
     assert precision == 1.0 and fit < 1.0  # all of the phrase is said, not all that is said is the phrase
     assert _phrase_fit(INDEX, qweights, total, doc("ho-chieu").phrases[0]) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("question", ["đăng ký khai sinh", "dang ky ket hon nuoc ngoai", "có người yêu chưa",
+                                      "làm hộ chiéu cho bé", "xin cấp hộ chiếu phổ thông lần đầu", "kết hôn với người Hàn"])
+def test_pooled_phrase_fits_are_the_reference_fits(question):
+    """Scoring fits every candidate phrase at once from the pooled arrays; each number is the one
+    `_phrase_fit` gives that phrase, accents included."""
+    q = understand(INDEX, question)
+    qweights = _query_weights(INDEX, q)
+    total = sum(qweights.values())
+    typed = ({t: a for t, a in zip(q.tokens, q.acc_tokens, strict=False) if a is not None and t not in q.loose}
+             if q.acc_tokens else {})
+    pooled = phrase_fits(INDEX, qweights, total, set(q.tokens), typed, INDEX.docs)
+    at = 0
+    for d in INDEX.docs:
+        for ph in d.phrases:
+            assert (pooled.fit[at], pooled.precision[at]) == _phrase_fit(INDEX, qweights, total, ph, typed)
+            agree = all(typed.get(t) in ph.accented for t in ph.toks if t in typed and ph.accented)
+            assert pooled.accents_agree[at] == agree
+            assert pooled.shares_content[at] == bool(set(q.tokens) & set(ph.toks))
+            at += 1
+    assert at == len(pooled.fit) and list(pooled.offsets) == [0, *accumulate(len(d.phrases) for d in INDEX.docs)]
 
 
 def test_query_weights_give_a_synonyms_meaning_a_share_of_its_words_weight():
