@@ -92,9 +92,6 @@ class Doc:
     first_phrase: int = 0  # the number of its first phrase in SearchIndex's pooled phrase arrays
 
 
-NO_FORM = -3  # a phrase word with no accented form: any accented question word misses it
-
-
 def word_pairs(tokens: list[str]) -> list[str]:
     return [f"{a}_{b}" for a, b in zip(tokens, tokens[1:], strict=False)]
 
@@ -241,46 +238,40 @@ class SearchIndex:
                 self.vocab_by_len.setdefault(len(tok), []).append(tok)
 
     def _pool_phrases(self) -> None:
-        """Every phrase's words, weights and accented forms in flat arrays, a phrase a slice of them
+        """Every phrase's words, weights and accented words in flat arrays, a phrase a slice of them
         (`phrase_start`; a document's phrases are numbered from `Doc.first_phrase`), so that scoring
         fits all the candidates' phrases with a few numpy operations (score.phrase_fits) instead of a
         Python loop per phrase and word."""
         self.phrase_vocab: dict[str, int] = {}
         self.accent_ids: dict[str, int] = {}
+        vocab, accent_ids = self.phrase_vocab, self.accent_ids
         tok_ids: list[int] = []
         tok_ws: list[float] = []
-        first_form: list[int] = []
-        second_form: list[int] = []
         starts, masses, accented = [0], [], []
-        folds: dict[str, str] = {}  # accented word -> its folded form, once per distinct word
-        vocab, accent_ids = self.phrase_vocab, self.accent_ids
+        accent_of: list[int] = []  # (phrase number, accented word) pairs, as two lists
+        accent_word: list[int] = []
         for doc in self.docs:
             doc.first_phrase = len(masses)
             for ph in doc.phrases:
-                # A word's accented forms in the phrase ("đăng" and "đặng" fold alike): a question's accented
-                # word meets the phrase if it is one of them (at most two kept: a third never occurs).
-                forms: dict[str, list[int]] = {}
+                number = len(masses)
                 for a in ph.accented:
-                    f = folds.get(a)
-                    if f is None:
-                        f = folds[a] = fold_words([a])[0]
-                    forms.setdefault(f, []).append(accent_ids.setdefault(a, len(accent_ids)))
-                for t, w in zip(ph.toks, ph.ws, strict=True):
+                    accent_of.append(number)
+                    accent_word.append(accent_ids.setdefault(a, len(accent_ids)))
+                for t in ph.toks:
                     tok_ids.append(vocab.setdefault(t, len(vocab)))
-                    tok_ws.append(w)
-                    f = forms.get(t) or [NO_FORM]
-                    first_form.append(f[0])
-                    second_form.append(f[1] if len(f) > 1 else f[0])
+                tok_ws.extend(ph.ws)
                 starts.append(len(tok_ids))
                 masses.append(ph.mass)
                 accented.append(bool(ph.accented))
         self.phrase_tok = np.array(tok_ids, dtype=np.int32)
         self.phrase_w = np.array(tok_ws, dtype=np.float64)
-        self.phrase_form = np.array(first_form, dtype=np.int32)
-        self.phrase_form2 = np.array(second_form, dtype=np.int32)
         self.phrase_start = np.array(starts, dtype=np.int64)
         self.phrase_mass = np.array(masses, dtype=np.float64)
         self.phrase_accented = np.array(accented, dtype=bool)
+        # "Is this accented word one of that phrase's words?" as one sorted array of phrase x word keys.
+        self.accent_base = len(accent_ids) + 1
+        self.phrase_accent_keys = np.sort(np.array(accent_of, dtype=np.int64) * self.accent_base
+                                          + np.array(accent_word, dtype=np.int64))
         # Portal questions and situations (most of the phrases) are only ever fitted from the pooled
         # arrays; staff Q&A phrasings and naming phrases keep their words for qa.py.
         for doc in self.docs:

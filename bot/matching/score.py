@@ -147,14 +147,19 @@ def phrase_fits(index: SearchIndex, qweights: dict[str, float], q_total: float, 
     factor = np.ones(len(entries))
     mismatch = np.zeros(len(entries), dtype=bool)
     if typed:
+        # A word typed with accents meets a phrase's word only if the phrase has it with those accents.
         form = np.full(len(vocab), -1, dtype=np.int64)  # -1: not typed with accents; -2: a form no phrase has
         for t, a in typed.items():
             i = vocab.get(t)
             if i is not None:
                 form[i] = index.accent_ids.get(a, -2)
         typed_form = form[tok]
-        mismatch = ((typed_form != -1) & (typed_form != index.phrase_form[entries])
-                    & (typed_form != index.phrase_form2[entries]) & index.phrase_accented[pids][label])
+        check = np.flatnonzero((typed_form != -1) & index.phrase_accented[pids][label])
+        if len(check):
+            keys = index.phrase_accent_keys
+            wanted = pids[label[check]] * index.accent_base + typed_form[check]
+            at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+            mismatch[check] = (typed_form[check] < 0) | (keys[at] != wanted)
         factor[mismatch] = index.params.accent_mismatch
     n = len(pids)
     p_sum = np.bincount(label, weights=np.where(hit, index.phrase_w[entries] * factor, 0.0), minlength=n)
