@@ -273,7 +273,8 @@ class SearchIndex:
         self.phrase_accent_keys = np.sort(np.array(accent_of, dtype=np.int64) * self.accent_base
                                           + np.array(accent_word, dtype=np.int64))
         # Portal questions and situations (most of the phrases) are only ever fitted from the pooled
-        # arrays; staff Q&A phrasings and naming phrases keep their words for qa.py.
+        # arrays; naming phrases and staff Q&A phrasings keep their words (qa.py reads them) and their
+        # weights and accents (the reference `score._phrase_fit`, which tests hold the pooled fits to).
         for doc in self.docs:
             for ph in doc.phrases:
                 if ph.kind in POOLED_ONLY:
