@@ -32,10 +32,10 @@ HOLDOUT14 = ("eval/untuned/holdout14_questions.tsv",)
 FLOORS = {
     "labelled": {"answered_right": 0.755, "top1": 0.89, "top3": 0.935, "rejected": 0.955, "confident_wrong_max": 0.015},
     "holdout9": {"answered_right": 0.475, "top1": 0.73, "top3": 0.825, "rejected": 0.82, "confident_wrong_max": 0.025},
-    "holdout10": {"answered_right": 0.525, "top1": 0.76, "top3": 0.825, "rejected": 0.895, "confident_wrong_max": 0.035},
+    "holdout10": {"answered_right": 0.525, "top1": 0.76, "top3": 0.825, "rejected": 0.875, "confident_wrong_max": 0.035},
     "holdout11": {"answered_right": 0.505, "top1": 0.75, "top3": 0.845, "rejected": 0.80, "confident_wrong_max": 0.045},
-    "holdout12": {"answered_right": 0.50, "top1": 0.695, "top3": 0.795, "rejected": 0.885, "confident_wrong_max": 0.035},
-    "holdout13": {"answered_right": 0.435, "top1": 0.66, "top3": 0.77, "rejected": 0.84, "confident_wrong_max": 0.045},
+    "holdout12": {"answered_right": 0.50, "top1": 0.695, "top3": 0.795, "rejected": 0.865, "confident_wrong_max": 0.035},
+    "holdout13": {"answered_right": 0.435, "top1": 0.66, "top3": 0.77, "rejected": 0.82, "confident_wrong_max": 0.045},
     "holdout14": {"answered_right": 0.51, "top1": 0.70, "top3": 0.80, "rejected": 0.88, "confident_wrong_max": 0.03},
 }
 
