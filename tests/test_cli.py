@@ -65,3 +65,14 @@ def test_ask_points_elsewhere_for_a_subject_not_served(kb_dir: Path):
     out = run(["ask", "--json", "xin visa đi Hàn Quốc"], kb_dir)
     row = json.loads(out.stdout)
     assert row["kind"] == "none" and "đại sứ quán" in row["reply"] and "1022" in row["reply"]
+
+
+def test_a_national_record_answers_with_its_link_and_says_what_it_is(tmp_path: Path):
+    """Issue 11's example, on the shipped catalogue with the shipped parameters: the national record is the
+    answer (not a list), with its official page and the notice that the city's staff have not checked it."""
+    out = run(["ask", "--json", "muốn làm hướng dẫn viên du lịch nội địa thì xin thẻ ở đâu"], ROOT / "knowledge",
+              tmp=tmp_path)
+    assert out.returncode == 0, out.stderr
+    reply = json.loads(out.stdout)
+    assert reply["kind"] == "answer" and reply["matches"][0]["code"] == "1.004623"
+    assert "Hồ sơ thủ tục quốc gia" in reply["reply"] and "dichvucong.gov.vn/thu-tuc-hanh-chinh/" in reply["reply"]
