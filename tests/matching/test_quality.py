@@ -27,6 +27,7 @@ HOLDOUT11 = ("eval/untuned/holdout11_questions.tsv",)
 HOLDOUT12 = ("eval/untuned/holdout12_questions.tsv",)
 HOLDOUT13 = ("eval/untuned/holdout13_questions.tsv",)
 HOLDOUT14 = ("eval/untuned/holdout14_questions.tsv",)
+HOLDOUT15 = ("eval/untuned/holdout15_questions.tsv",)
 
 # Floors: the shipped model's figures (see params.json "figures") less about one point.
 FLOORS = {
@@ -37,6 +38,7 @@ FLOORS = {
     "holdout12": {"answered_right": 0.50, "top1": 0.695, "top3": 0.795, "rejected": 0.865, "confident_wrong_max": 0.035},
     "holdout13": {"answered_right": 0.435, "top1": 0.66, "top3": 0.77, "rejected": 0.82, "confident_wrong_max": 0.045},
     "holdout14": {"answered_right": 0.51, "top1": 0.70, "top3": 0.80, "rejected": 0.88, "confident_wrong_max": 0.03},
+    "holdout15": {"answered_right": 0.545, "top1": 0.72, "top3": 0.85, "rejected": 0.895, "confident_wrong_max": 0.035},
 }
 
 
@@ -69,7 +71,7 @@ def test_quality_floor_on_the_labelled_sets(labelled, shipped):
 
 @pytest.mark.parametrize("name, files", [("holdout9", HOLDOUT9), ("holdout10", HOLDOUT10), ("holdout11", HOLDOUT11),
                                          ("holdout12", HOLDOUT12), ("holdout13", HOLDOUT13),
-                                         ("holdout14", HOLDOUT14)])
+                                         ("holdout14", HOLDOUT14), ("holdout15", HOLDOUT15)])
 def test_quality_floor_on_the_untuned_held_out_sets(matcher, shipped, name, files):
     d = calib.collect(matcher, files)
     _check(calib.figures(calib.decisions(shipped, d), d), FLOORS[name])
