@@ -98,9 +98,6 @@ def decide(question: str, aspect: str | None, hits: list[Hit], top: int, params:
     faq: Faq | None = None
     if best.phrase is not None and best.phrase.kind == "faq" and best.phrase_sim >= params.faq_min:
         faq = best.proc.faq[best.phrase.ref]
-    if kind == "choices":
-        # Only offer alternatives that are themselves plausible.
-        hits = [h for h in hits if best.score - h.score < params.choice_gap] or hits[:1]
     return Match(question, kind, aspect, hits[:top], [faq] if faq is not None and kind == "answer" else [])
 
 

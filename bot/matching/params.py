@@ -87,7 +87,6 @@ class MatchParams:
     # --- decide --------------------------------------------------------------------------------
     rerank: Reranker = field(default_factory=Reranker)  # fitted by `python -m bot calibrate`
     decision: DecisionModel = field(default_factory=DecisionModel)  # fitted by `python -m bot calibrate`
-    choice_gap: float = 0.15  # "did you mean" lists only candidates this close to the best
     # --- Q&A entries ---------------------------------------------------------------------------
     faq_min: float = 80.0  # similarity (0-100) of the question to a staff phrasing to answer it first
     faq_strong: float = 0.7  # a "did you mean" whose candidate has an entry fitting this well ...
