@@ -1,5 +1,5 @@
 """The word lists of matching (knowledge/lexicon/*.yaml): stop words, shorthand, places, filler, aspect
-cues and small talk. Staff extend them like the catalogue; `kb check` reports problems as `path:line`.
+cues, facets and small talk. Staff extend them like the catalogue; `kb check` reports problems as `path:line`.
 
 Only data lives here: the matching code builds its masks and patterns from a `Lexicon` it is handed.
 """
@@ -19,6 +19,9 @@ LEXICON_DIR = "lexicon"
 ASPECTS = ("fees", "documents", "steps", "time", "agency", "online", "legal")
 # Kinds of small talk, in the order they are tried; the first three may end in particles ("cảm ơn bạn nhé").
 SMALLTALK_KINDS = ("greeting", "thanks", "bye", "bot", "ok")
+# Variants that tell sibling procedures apart (facets.yaml: `<facet>` cues a question says, `<facet>_name`
+# words of a record's name).
+FACETS = ("reissue", "exchange", "change", "extend", "stop", "abroad")
 REGEX_PREFIX = "re:"
 
 
@@ -44,15 +47,18 @@ class Lexicon:
     skippable: frozenset[str] = frozenset()  # classifiers skipped inside a synonym phrase
     aspect_cues: Mapping[str, tuple[str, ...]] = field(default_factory=_empty_map)  # aspect -> cues
     smalltalk: Mapping[str, tuple[str, ...]] = field(default_factory=_empty_map)  # kind -> phrases
+    facet_cues: Mapping[str, tuple[str, ...]] = field(default_factory=_empty_map)  # facet -> question cues
+    facet_names: Mapping[str, tuple[str, ...]] = field(default_factory=_empty_map)  # facet -> name words
     particles: tuple[str, ...] = ()  # words that may follow a greeting, thanks or bye
 
     def summary(self) -> str:
         cues = sum(len(v) for v in self.aspect_cues.values())
         chat = sum(len(v) for v in self.smalltalk.values())
         stop = len(self.stop_accented) + len(self.stop_folded) + len(self.en_stop)
+        facets = sum(len(v) for v in self.facet_cues.values()) + sum(len(v) for v in self.facet_names.values())
         return (f"lexicon: {len(self.places)} places, {len(self.shorthand)} shorthand, {stop} stop words, "
                 f"{len(self.filler) + len(self.generic)} filler phrases, {cues} aspect cues, "
-                f"{chat} small-talk phrases")
+                f"{facets} facet cues, {chat} small-talk phrases")
 
 
 # --- validation --------------------------------------------------------------------------------
@@ -66,6 +72,7 @@ _LISTS: dict[str, dict[str, str]] = {
     "filler.yaml": {"filler": "folded", "generic": "folded", "name_filler": "folded", "skippable": "folded"},
     "aspect_cues.yaml": dict.fromkeys(ASPECTS, "cue"),
     "smalltalk.yaml": {"particles": "folded", **dict.fromkeys(SMALLTALK_KINDS, "cue")},
+    "facets.yaml": {**dict.fromkeys(FACETS, "cue"), **dict.fromkeys((f"{f}_name" for f in FACETS), "cue")},
 }
 
 
@@ -191,5 +198,7 @@ def load_lexicon(root: Path, problems: list[Problem]) -> Lexicon:
         aspect_cues=dict({a: get("aspect_cues.yaml", a) for a in ASPECTS}),
         smalltalk=dict({k: get("smalltalk.yaml", k) for k in SMALLTALK_KINDS}),
         particles=get("smalltalk.yaml", "particles"),
+        facet_cues=dict({f: get("facets.yaml", f) for f in FACETS}),
+        facet_names=dict({f: get("facets.yaml", f"{f}_name") for f in FACETS}),
     )
 

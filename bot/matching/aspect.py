@@ -20,11 +20,11 @@ _FRAMING = ("legal", "online")
 class AspectCues:
     def __init__(self, lexicon: Lexicon):
         # "re:" cues are patterns: "bao nhiêu" asks a price unless a unit follows ("bao nhiêu thành viên").
-        self._patterns = {aspect: _pattern(cues) for aspect, cues in lexicon.aspect_cues.items() if cues}
+        self._patterns = {aspect: cue_pattern(cues) for aspect, cues in lexicon.aspect_cues.items() if cues}
         # Every cue at once, longest first, for strip(): one pass instead of one per aspect (indexing strips
         # every phrase of the catalogue).
         every = [c for cues in lexicon.aspect_cues.values() for c in cues]
-        self._any = _pattern(every) if every else None
+        self._any = cue_pattern(every) if every else None
 
     def detect(self, folded: str) -> str | None:
         """Return the aspect asked in an accent-folded, lower-case question, or None.
@@ -46,6 +46,6 @@ class AspectCues:
         return " ".join(folded.split())
 
 
-def _pattern(cues: list[str]) -> re.Pattern[str]:
+def cue_pattern(cues: list[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(c[len(REGEX_PREFIX):] if c.startswith(REGEX_PREFIX) else re.escape(c)
                                           for c in sorted(cues, key=len, reverse=True)) + r")\b")

@@ -30,6 +30,7 @@ from bot.catalogue.lexicon import Lexicon
 from bot.catalogue.schema import Procedure
 
 from .aspect import AspectCues
+from .facet import Facets
 from .normalize import Synonyms, fold_words, folded_words, normalize, words
 from .params import MatchParams
 from .places import Places
@@ -131,7 +132,7 @@ def answer_aspects(answer: str) -> frozenset[str]:
 
 class SearchIndex:
     """The catalogue's vocabulary, built once: the stages read it and never change it (but for
-    `name_cache`, filled as sibling procedures' names are compared)."""
+    `name_cache` and `facet_cache`, filled as candidates' names are read)."""
 
     def __init__(self, procedures: list[Procedure], synonyms: Synonyms, lexicon: Lexicon,
                  params: MatchParams | None = None, phrasings: dict[str, list[str]] | None = None,
@@ -142,6 +143,7 @@ class SearchIndex:
         self.params = params = params or MatchParams()
         self.lexicon = lexicon
         self.aspects = AspectCues(lexicon)
+        self.facets = Facets(lexicon)
         self.places = Places(lexicon)
         # Multi-word filler that carries no meaning for matching ("cho em hoi", "i want to").
         self.filler = [tuple(f.split()) for f in lexicon.filler]
@@ -227,6 +229,7 @@ class SearchIndex:
             doc.core = set()  # only document frequency needed it
         self._pool_phrases()
         self.name_cache: dict[str, frozenset[str]] = {}  # procedure id -> its name's words (score.py)
+        self.facet_cache: dict[str, frozenset[str]] = {}  # procedure id -> the variant its name makes it
         # How often people are known to need a procedure (portal questions, situations): a reranker prior.
         self.popularity = {code: math.log1p(len(self.phrasings.get(code, ())) + len(self.situations.get(code, ())))
                            for code in sorted({*self.phrasings, *self.situations})}
@@ -292,6 +295,13 @@ class SearchIndex:
         """The sorted CRC32s of a record's opening words and word pairs (see `text_hashes`)."""
         start, end = self.by_id[proc_id].text_span
         return self.text_hash_all[start:end]
+
+    def facets_of(self, proc: Procedure) -> frozenset[str]:
+        """The variant a record's name makes it ("cấp lại …": reissue), read once per record."""
+        found = self.facet_cache.get(proc.id)
+        if found is None:
+            found = self.facet_cache[proc.id] = self.facets.of_name(proc.name)
+        return found
 
     def generic_free(self, folded: str) -> str:
         """A folded text without the domain's own words ("thu tuc", "ho so")."""

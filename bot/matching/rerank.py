@@ -47,6 +47,8 @@ RANK_FEATURES = (
     "long_cover",  # coverage x log(1 + content words)
     "text_cover",  # weighted share of the question's words found in the record's opening text
     "text_pairs",  # share of the question's word pairs found in the record's opening text
+    "facet_asked",  # its name makes it a variant the question asks for ("làm mất" → "cấp lại …"; facet.py)
+    "facet_unasked",  # ... a variant, none of which the question asks for ("… ở nước ngoài", unasked)
 )
 
 
@@ -72,11 +74,13 @@ def features(index: SearchIndex, q: Query, hits: list[Hit]) -> np.ndarray:
         f = h.fits
         anchor = min(h.anchor / anchor_full, 1.0) if anchor_full else 0.0
         cur = float(h.proc.is_curated)
+        variant = index.facets_of(h.proc)
         rows.append((h.score, h.score - top, h.coverage, h.pair_cov, h.phrase_sim / 100.0, anchor, h.name_share,
                      f.get("name", 0.0), f.get("alias", 0.0), f.get("faq", 0.0), f.get("portal", 0.0),
                      f.get("situation", 0.0), cur, cur * h.coverage, h.retrieval,
                      popularity.get(h.proc.code, 0.0), float(h.specific), 1.0 / (1 + i), h.name_share * lw,
-                     h.coverage * lw, text_cover, text_pairs))
+                     h.coverage * lw, text_cover, text_pairs, float(bool(variant & q.facets)),
+                     float(bool(variant) and not variant & q.facets)))
     return np.array(rows, dtype=np.float64)
 
 

@@ -37,6 +37,7 @@ class Query:
     acc_tokens: list[str | None] = field(default_factory=list)  # accented form per token (None: repaired)
     stop_mask: list[bool] = field(default_factory=list)  # function words
     english: bool = False
+    facets: frozenset[str] = frozenset()  # the variants asked for: re-issue, change, stop... (facet.py)
     accented: set[str] = field(default_factory=set)
     # Words typed with accents no Vietnamese word has ("chiéu" for "chiếu"): a slip of the accent keys,
     # so they match by their folded form alone.
@@ -233,6 +234,9 @@ def understand(index: SearchIndex, text: str) -> Query:
         expanded.append(" ".join(fixed[:start] + exp + fixed[end:]))
     accented = set(accented_words) if with_accents else set()
     core_text = " ".join(t for t, cue in zip(fixed, cue_mask, strict=True) if not cue)
+    # Read on the words as typed (places and filler still in) and as repaired and expanded.
+    facets = frozenset().union(*(index.facets.asked(t) for t in (" ".join(folded), " ".join(fixed), *expanded)))
     return Query(text, fixed, weights, spans, " ".join(fixed), expanded, core_text=core_text, accented=accented,
+                 facets=facets,
                  acc_tokens=acc_tokens if with_accents else [], stop_mask=stop_mask, english=english,
                  loose=loose if with_accents else set())

@@ -109,6 +109,14 @@ def test_lexicon_loads_with_the_catalogue(kb_dir: Path):
     assert "không" in lex.stop_accented and "how" in lex.en_markers and "how" in lex.en_stop
     assert any(c.startswith("re:") for c in lex.aspect_cues["fees"])
     assert "xin chao" in lex.smalltalk["greeting"]
+    assert "lam mat" in lex.facet_cues["reissue"] and "cap lai" in lex.facet_names["reissue"]
+
+
+def test_an_unknown_facet_names_file_and_line(kb_dir: Path):
+    write(kb_dir, "lexicon/facets.yaml", "reissue:\n  - lam mat\nrenewal:\n  - gia han\nstop_name:\n  - chấm dứt\n")
+    out = messages(kb_dir)
+    assert any(m.startswith("knowledge/lexicon/facets.yaml:3: unknown list 'renewal'") for m in out)
+    assert "knowledge/lexicon/facets.yaml:6: stop_name: 'chấm dứt': write it without accents" in out
 
 
 def test_lexicon_problems_name_file_and_line(kb_dir: Path):

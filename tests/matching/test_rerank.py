@@ -81,3 +81,24 @@ def test_several_right_candidates_share_the_probability():
     w = fit_softmax([(rows, np.array([True, True, False]))] * 20, l2=0.1)
     p = softmax(rows @ w)
     assert p[0] + p[1] > 0.9
+
+
+def test_the_variant_asked_and_a_variant_not_asked_are_features():
+    index = SearchIndex([
+        proc("cap-gplx", "Cấp giấy phép lái xe"),
+        proc("cap-lai-gplx", "Cấp lại giấy phép lái xe"),
+        proc("gplx-nuoc-ngoai", "Cấp giấy phép lái xe ở nước ngoài"),
+    ], Synonyms({}), LEX)
+
+    def facet_columns(question: str) -> dict[str, tuple[float, float]]:
+        q = understand(index, question)
+        _, hits = search(index, question, rerank_hits=False)
+        X = features(index, q, hits)
+        a, u = RANK_FEATURES.index("facet_asked"), RANK_FEATURES.index("facet_unasked")
+        return {h.proc.id: (X[i, a], X[i, u]) for i, h in enumerate(hits)}
+
+    lost = facet_columns("tôi làm mất giấy phép lái xe")
+    assert lost["cap-lai-gplx"] == (1.0, 0.0) and lost["cap-gplx"] == (0.0, 0.0)
+    assert lost["gplx-nuoc-ngoai"] == (0.0, 1.0)  # filed abroad: nobody said so
+    first = facet_columns("xin giấy phép lái xe")
+    assert first["cap-gplx"] == (0.0, 0.0) and first["cap-lai-gplx"] == (0.0, 1.0)
