@@ -30,5 +30,3 @@ class Facets:
         rest lists cases, "… do bị mất, cháy, rách")."""
         head = normalize(re.split(r"[,;(:]", name, maxsplit=1)[0]).strip()
         return frozenset(f for f, p in self._named.items() if p.search(head))
-
-
