@@ -253,8 +253,10 @@ class SearchIndex:
         starts, masses, accented = [0], [], []
         accent_of: list[int] = []  # (phrase number, accented word) pairs, as two lists
         accent_word: list[int] = []
+        doc_tokens: list[int] = []  # how many pooled words each document has
         for doc in self.docs:
             doc.first_phrase = len(masses)
+            before = len(tok_ids)
             for ph in doc.phrases:
                 number = len(masses)
                 for a in ph.accented:
@@ -266,11 +268,13 @@ class SearchIndex:
                 starts.append(len(tok_ids))
                 masses.append(ph.mass)
                 accented.append(bool(ph.accented))
+            doc_tokens.append(len(tok_ids) - before)
         self.phrase_tok = np.array(tok_ids, dtype=np.int32)
         self.phrase_w = np.array(tok_ws, dtype=np.float64)
         self.phrase_start = np.array(starts, dtype=np.int64)
         self.phrase_mass = np.array(masses, dtype=np.float64)
         self.phrase_accented = np.array(accented, dtype=bool)
+        self._pool_word_counts(np.array(doc_tokens, dtype=np.int64))
         # "Is this accented word one of that phrase's words?" as one sorted array of phrase x word keys.
         self.accent_base = len(accent_ids) + 1
         self.phrase_accent_keys = np.sort(np.array(accent_of, dtype=np.int64) * self.accent_base
@@ -282,6 +286,20 @@ class SearchIndex:
             for ph in doc.phrases:
                 if ph.kind in POOLED_ONLY:
                     ph.toks, ph.ws, ph.accented = (), (), ()
+
+    def _pool_word_counts(self, doc_tokens: np.ndarray) -> None:
+        """In how many of each document's phrases each word is (`word_keys`: document x word, sorted;
+        `word_counts`), each document's total (`doc_words`) and each word's share of the whole catalogue
+        (`word_share`): the language model `rerank.phrasing_likelihood` reads. A word many of a record's
+        phrasings say ("liệt sĩ" in every situation of a martyr's relative) is stronger evidence than one
+        a single situation mentions in passing ("cha mẹ"), which the best single phrase fit cannot see."""
+        docs = np.repeat(np.arange(len(doc_tokens), dtype=np.int64), doc_tokens)
+        self.word_keys, counts = np.unique(docs * len(self.phrase_vocab) + self.phrase_tok, return_counts=True)
+        self.word_counts = counts.astype(np.float32)
+        self.doc_words = doc_tokens.astype(np.float64)
+        total = np.bincount(self.phrase_tok, minlength=len(self.phrase_vocab)).astype(np.float64)
+        self.word_share = total / max(1.0, total.sum())
+        self.doc_number = {doc.proc.id: i for i, doc in enumerate(self.docs)}
 
     def posting(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
         """The procedures a term is in and its weight in each (IDF x field weight), or None."""

@@ -84,6 +84,7 @@ class MatchParams:
     accent_bonus: float = 0.03  # score bonus for the share of accented words the card writes alike
     curated_bonus: float = 0.02  # score bonus of a curated card
     sibling_step: float = 0.01  # a sibling named by the words said goes this far ahead
+    lm_prior: float = 1.0  # the phrasings' language model (rerank.phrasings_lm): its prior, in records' mean words
     # --- decide --------------------------------------------------------------------------------
     rerank: Reranker = field(default_factory=Reranker)  # fitted by `python -m bot calibrate`
     decision: DecisionModel = field(default_factory=DecisionModel)  # fitted by `python -m bot calibrate`

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -49,7 +50,16 @@ RANK_FEATURES = (
     "text_pairs",  # share of the question's word pairs found in the record's opening text
     "facet_asked",  # its name makes it a variant the question asks for ("làm mất" → "cấp lại …"; facet.py)
     "facet_unasked",  # ... a variant, none of which the question asks for ("… ở nước ngoài", unasked)
+    "phrasings_lm",  # how likely its phrasings, taken together, make the question's words (`phrasings_lm`)
 )
+
+
+def question_weights(q: Query) -> dict[str, float]:
+    """Each word of the question once, at its highest weight in it."""
+    weights: dict[str, float] = {}
+    for tok, w in zip(q.tokens, q.weights, strict=True):
+        weights[tok] = max(weights.get(tok, 0.0), w)
+    return weights
 
 
 def features(index: SearchIndex, q: Query, hits: list[Hit]) -> np.ndarray:
@@ -59,13 +69,12 @@ def features(index: SearchIndex, q: Query, hits: list[Hit]) -> np.ndarray:
     top = hits[0].score
     lw = math.log1p(sum(1 for stop in q.stop_mask if not stop))
     anchor_full, popularity = index.anchor_full, index.popularity
-    weights: dict[str, float] = {}
-    for tok, w in zip(q.tokens, q.weights, strict=True):
-        weights[tok] = max(weights.get(tok, 0.0), w)
+    weights = question_weights(q)
     words_ = np.array([zlib.crc32(t.encode()) for t in weights], dtype=np.uint32)
     wts = np.array(list(weights.values()))
     total = wts.sum()
     pairs = np.array(sorted({zlib.crc32(t.encode()) for t in word_pairs(q.tokens)}), dtype=np.uint32)
+    lm = phrasings_lm(index, weights, hits)
     rows = []
     for i, h in enumerate(hits):
         text = index.text_hash(h.proc.id)
@@ -80,8 +89,54 @@ def features(index: SearchIndex, q: Query, hits: list[Hit]) -> np.ndarray:
                      f.get("situation", 0.0), cur, cur * h.coverage, h.retrieval,
                      popularity.get(h.proc.code, 0.0), float(h.specific), 1.0 / (1 + i), h.name_share * lw,
                      h.coverage * lw, text_cover, text_pairs, float(bool(variant & q.facets)),
-                     float(bool(variant) and not variant & q.facets)))
+                     float(bool(variant) and not variant & q.facets), lm[i]))
     return np.array(rows, dtype=np.float64)
+
+
+def phrasings_lm(index: SearchIndex, weights: dict[str, float], hits: list[Hit],
+                 prior: float | None = None) -> list[float]:
+    """Each candidate's language-model fit of the question: the question's words weighted by their
+    weight in it (theta), each word w scored by how many of the record's phrases say it (c), against
+    its share of the whole catalogue (p), with a Dirichlet prior of mu words (`MatchParams.lm_prior`
+    times the records' mean): sum theta_w * log(1 + c_w / (mu * p_w)) + log(mu / (words of the record +
+    mu)) — the query-likelihood ranking of information retrieval, over every phrasing of a record at once."""
+    prior = index.params.lm_prior if prior is None else prior
+    return lm_score(lm_parts(index, weights, hits), prior, len(hits)).tolist()
+
+
+@dataclass(frozen=True)
+class LMParts:
+    """What `phrasings_lm` needs of a question and its candidates, whatever the prior (calibration
+    tries several on the same candidates)."""
+
+    counts: np.ndarray  # candidates x question words: in how many of the record's phrases the word is
+    share: np.ndarray  # each question word's share of the catalogue's phrase words
+    theta: np.ndarray  # each question word's weight, summing to 1
+    lengths: np.ndarray  # each candidate's phrase words
+    mean: float  # the catalogue's mean phrase words per record
+
+
+def lm_parts(index: SearchIndex, weights: dict[str, float], hits: list[Hit]) -> LMParts | None:
+    vocab = index.phrase_vocab
+    known = [(vocab[t], w) for t, w in weights.items() if t in vocab and w > 0]
+    if not hits or not known:
+        return None
+    toks = np.array([i for i, _ in known], dtype=np.int64)
+    theta = np.array([w for _, w in known])
+    docs = np.array([index.doc_number[h.proc.id] for h in hits], dtype=np.int64)
+    keys = docs[:, None] * len(vocab) + toks[None, :]
+    at = np.minimum(np.searchsorted(index.word_keys, keys), len(index.word_keys) - 1)
+    counts = np.where(index.word_keys[at] == keys, index.word_counts[at], 0.0)
+    return LMParts(counts, index.word_share[toks], theta / theta.sum(), index.doc_words[docs],
+                   float(index.doc_words.mean()))
+
+
+def lm_score(parts: LMParts | None, prior: float, n: int = 0) -> np.ndarray:
+    """`phrasings_lm` from its parts (`n` zeros when the question has no word the phrasings know)."""
+    if parts is None:
+        return np.zeros(n)
+    mu = prior * parts.mean
+    return np.log1p(parts.counts / (mu * parts.share[None, :])) @ parts.theta + np.log(mu / (parts.lengths + mu))
 
 
 def _member(sorted_values: np.ndarray, keys: np.ndarray) -> np.ndarray:

@@ -9,5 +9,6 @@ LEX = sample_lexicon()
 
 
 def proc(pid: str, name: str, aliases: list[str] | None = None, **fields) -> Procedure:
-    return Procedure(id=pid, code="1.000001", name=name, group="ho-tich", source="https://example.org",
+    fields.setdefault("code", "1.000001")
+    return Procedure(id=pid, name=name, group="ho-tich", source="https://example.org",
                      verified_on=dt.date(2026, 1, 1), aliases=aliases or [], **fields)

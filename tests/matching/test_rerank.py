@@ -8,7 +8,7 @@ from bot.matching.index import SearchIndex, text_hashes
 from bot.matching.matcher import search
 from bot.matching.normalize import Synonyms
 from bot.matching.params import MatchParams, Reranker
-from bot.matching.rerank import RANK_FEATURES, features, fit_softmax, rerank, softmax
+from bot.matching.rerank import RANK_FEATURES, features, fit_softmax, phrasings_lm, rerank, softmax
 from bot.matching.understand import understand
 from tests.matching.catalogue import LEX, proc
 
@@ -102,3 +102,23 @@ def test_the_variant_asked_and_a_variant_not_asked_are_features():
     assert lost["gplx-nuoc-ngoai"] == (0.0, 1.0)  # filed abroad: nobody said so
     first = facet_columns("xin giấy phép lái xe")
     assert first["cap-gplx"] == (0.0, 0.0) and first["cap-lai-gplx"] == (0.0, 1.0)
+
+
+def test_the_phrasings_language_model_weighs_what_many_phrasings_say():
+    # Both records mention parents and a monthly allowance once; only the martyr's relatives' record
+    # says "liệt sĩ" in every phrasing: the question's rarest word, said by all of them, decides.
+    index = SearchIndex([
+        proc("nhan-cha-me", "Đăng ký nhận cha mẹ con", code="1.000001"),
+        proc("than-nhan-liet-si", "Trợ cấp thân nhân liệt sĩ", code="1.000002"),
+    ], Synonyms({}), LEX, situations={
+        "1.000001": ["cha mẹ muốn nhận con", "nhận cha cho con ngoài giá thú", "cha mẹ nhận con nuôi tháng trước"],
+        "1.000002": ["mẹ là vợ liệt sĩ", "con của liệt sĩ đi học", "bố mẹ liệt sĩ nhận tiền hằng tháng"],
+    })
+    q = understand(index, "cha mẹ của liệt sĩ nhận trợ cấp hằng tháng")
+    _, hits = search(index, q.raw, rerank_hits=False)
+    col = RANK_FEATURES.index("phrasings_lm")
+    X = features(index, q, hits)
+    lm = {h.proc.id: X[i, col] for i, h in enumerate(hits)}
+    assert lm["than-nhan-liet-si"] > lm["nhan-cha-me"]
+    # A question of no word the phrasings know leaves every candidate at the same place.
+    assert phrasings_lm(index, {"xyz": 1.0}, hits) == [0.0, 0.0]
