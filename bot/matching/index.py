@@ -58,6 +58,7 @@ def short_name(folded_name: str) -> str | None:
 # Phrasings that are questions (staff Q&A, real citizens' portal questions): they add words to a
 # procedure's vocabulary but do not name it (no document frequency, no anchor).
 QUESTION_KINDS = frozenset({"faq", "portal", "situation"})
+PHRASE_KINDS = ("name", "short", "alias", "en", "keyword", "faq", "portal", "situation")  # codes of pooled kinds
 POOLED_ONLY = frozenset({"portal", "situation"})  # kinds whose words live in the pooled arrays only
 
 
@@ -250,7 +251,7 @@ class SearchIndex:
         vocab, accent_ids = self.phrase_vocab, self.accent_ids
         tok_ids: list[int] = []
         tok_ws: list[float] = []
-        starts, masses, accented = [0], [], []
+        starts, masses, accented, kinds, field_weights = [0], [], [], [], []
         accent_of: list[int] = []  # (phrase number, accented word) pairs, as two lists
         accent_word: list[int] = []
         doc_tokens: list[int] = []  # how many pooled words each document has
@@ -268,12 +269,16 @@ class SearchIndex:
                 starts.append(len(tok_ids))
                 masses.append(ph.mass)
                 accented.append(bool(ph.accented))
+                kinds.append(PHRASE_KINDS.index(ph.kind))
+                field_weights.append(ph.weight)
             doc_tokens.append(len(tok_ids) - before)
         self.phrase_tok = np.array(tok_ids, dtype=np.int32)
         self.phrase_w = np.array(tok_ws, dtype=np.float64)
         self.phrase_start = np.array(starts, dtype=np.int64)
         self.phrase_mass = np.array(masses, dtype=np.float64)
         self.phrase_accented = np.array(accented, dtype=bool)
+        self.phrase_kind = np.array(kinds, dtype=np.int8)  # PHRASE_KINDS.index(phrase.kind)
+        self.phrase_weight = np.array(field_weights, dtype=np.float64)  # phrase.weight
         self._pool_word_counts(np.array(doc_tokens, dtype=np.int64))
         # "Is this accented word one of that phrase's words?" as one sorted array of phrase x word keys.
         self.accent_base = len(accent_ids) + 1

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 
 from bot.catalogue.schema import Procedure
 
-from .index import ANCHOR_KINDS, Doc, Phrase, SearchIndex, word_pairs
+from .index import ANCHOR_KINDS, PHRASE_KINDS, Doc, Phrase, SearchIndex, word_pairs
 from .normalize import folded_words
 from .understand import Query
 
@@ -46,31 +46,56 @@ FIT_GROUPS = {"name": "name", "short": "name", "alias": "alias", "en": "alias", 
               "faq": "faq", "portal": "portal", "situation": "situation"}
 
 
-def _coverage(index: SearchIndex, q: Query, doc: Doc) -> float:
-    """The IDF-weighted share of the question this procedure's words cover."""
+@dataclass(frozen=True)
+class CoveragePlan:
+    """What coverage needs of a question, read once for all its candidates (`coverage_plan`): each
+    distinct word with its weight and the accented form it must match, the synonym spans, the total."""
+
+    words: tuple[tuple[int, str, float, str | None], ...]  # (position, word, weight, accented form to check)
+    spans: tuple[tuple[int, int, tuple[str, ...]], ...]  # synonym spans with a meaning
+    total: float
+    span_share: float
+    mismatch: float
+
+
+def coverage_plan(index: SearchIndex, q: Query) -> CoveragePlan:
     total = sum(q.weights)
-    if total <= 0:
-        return 0.0
-    got = 0.0
-    in_span: dict[int, float] = {}
-    for start, end, exp in q.spans:
-        if exp:
-            share = sum(doc.vocab.get(t, 0.0) for t in exp) / len(exp)  # field-weighted, like direct words
-            for i in range(start, end):
-                in_span[i] = max(in_span.get(i, 0.0), share * index.params.span_share)
     seen: set[str] = set()
+    words = []
     for i, (tok, w) in enumerate(zip(q.tokens, q.weights, strict=True)):
         if tok in seen:  # a word said twice ("bé ... bé") is one piece of evidence
             total -= w
             continue
         seen.add(tok)
-        direct = doc.vocab.get(tok, 0.0)
         # Typed with accents, a word must match with its accents: "lãi" is not "lại", "cảm" not "cầm".
-        if (direct and q.acc_tokens and q.acc_tokens[i] is not None and tok not in q.loose
-                and q.acc_tokens[i] not in doc.accented):
-            direct *= index.params.accent_mismatch
-        got += w * max(direct, in_span.get(i, 0.0))
-    return got / total if total > 0 else 0.0
+        acc = q.acc_tokens[i] if q.acc_tokens and tok not in q.loose else None
+        words.append((i, tok, w, acc))
+    spans = tuple((start, end, tuple(exp)) for start, end, exp in q.spans if exp)
+    return CoveragePlan(tuple(words), spans, total, index.params.span_share, index.params.accent_mismatch)
+
+
+def coverage(plan: CoveragePlan, doc: Doc) -> float:
+    """The IDF-weighted share of the question this procedure's words cover."""
+    if plan.total <= 0:
+        return 0.0
+    vocab = doc.vocab
+    in_span: dict[int, float] = {}
+    for start, end, exp in plan.spans:
+        share = sum(vocab.get(t, 0.0) for t in exp) / len(exp)  # field-weighted, like direct words
+        for i in range(start, end):
+            in_span[i] = max(in_span.get(i, 0.0), share * plan.span_share)
+    got = 0.0
+    for i, tok, w, acc in plan.words:
+        direct = vocab.get(tok, 0.0)
+        if direct and acc is not None and acc not in doc.accented:
+            direct *= plan.mismatch
+        got += w * (max(direct, in_span[i]) if in_span and i in in_span else direct)
+    return got / plan.total
+
+
+def _coverage(index: SearchIndex, q: Query, doc: Doc) -> float:
+    """`coverage` of one candidate (the plan read for it alone)."""
+    return coverage(coverage_plan(index, q), doc)
 
 
 def _phrase_fit(index: SearchIndex, qweights: dict[str, float], q_total: float, phrase: Phrase,
@@ -118,6 +143,7 @@ class PhraseFits:
     shares_content: np.ndarray  # the phrase has a word of substance of the question
     accents_agree: np.ndarray  # no word typed with accents meets it with other accents
     offsets: np.ndarray  # where each candidate's phrases start (len(docs) + 1)
+    pids: np.ndarray  # each phrase's number in the index's pooled arrays
 
 
 def phrase_fits(index: SearchIndex, qweights: dict[str, float], q_total: float, content: set[str],
@@ -173,7 +199,7 @@ def phrase_fits(index: SearchIndex, qweights: dict[str, float], q_total: float, 
     precision = np.where(ok, precision, 0.0)
     shares = np.bincount(label, weights=substance[tok], minlength=n) > 0
     agree = np.bincount(label, weights=mismatch, minlength=n) == 0
-    return PhraseFits(fit, precision, shares, agree, offsets)
+    return PhraseFits(fit, precision, shares, agree, offsets, pids)
 
 
 def _query_weights(index: SearchIndex, q: Query) -> dict[str, float]:
@@ -206,55 +232,95 @@ def score_all(index: SearchIndex, q: Query, docs: list[Doc], retrieval: np.ndarr
     typed = ({t: a for t, a in zip(q.tokens, q.acc_tokens, strict=False) if a is not None and t not in q.loose}
              if q.acc_tokens else {})
     pf = phrase_fits(index, qweights, q_total, content, typed, docs)
-    shares, offsets = pf.shares_content.tolist(), pf.offsets.tolist()
-    per_doc = [[(ph, at) for at, ph in enumerate(doc.phrases, offsets[n]) if at == offsets[n] or shares[at]]
-               for n, doc in enumerate(docs)]
-    choices = [ph.text for phrases in per_doc for ph, _ in phrases]
+    # Each candidate's official name (its first phrase) and the phrases sharing a word of substance.
+    first = np.zeros(len(pf.fit), dtype=bool)
+    first[pf.offsets[:-1][np.diff(pf.offsets) > 0]] = True
+    sel = np.flatnonzero(first | pf.shares_content)
+    label = np.searchsorted(pf.offsets, sel, side="right") - 1  # the candidate of each selected phrase
+    offsets = pf.offsets.tolist()
+    chosen = [docs[n].phrases[at - offsets[n]] for n, at in zip(label.tolist(), sel.tolist(), strict=True)]
     # Symmetric similarities only: token_set_ratio would call any phrase inside a long question a
     # perfect match; coverage of both sides is the F-measure's job.
+    choices = [ph.text for ph in chosen]
     sims = np.maximum(process.cdist(texts, choices, scorer=fuzz.ratio, dtype=np.float32),
                       process.cdist(texts, choices, scorer=fuzz.token_sort_ratio, dtype=np.float32)).max(axis=0)
     qpairs = word_pairs(q.tokens)
+    plan = coverage_plan(index, q)
     par = index.params
-    fits_all, precisions, agree = pf.fit.tolist(), pf.precision.tolist(), pf.accents_agree.tolist()
-    hits, k = [], 0
-    for n, (doc, phrases) in enumerate(zip(docs, per_doc, strict=True)):
-        best, best_sim, best_phrase, anchor, side = 0.0, 0.0, None, 0.0, 0.0
-        name_share = 0.0
-        fits: dict[str, float] = {}
-        for j, (ph, at) in enumerate(phrases):
-            sim = float(sims[k])
-            k += 1
-            fit, precision = fits_all[at], precisions[at]
-            if j == 0:  # the official name: how much of it the question says
-                name_share = precision
-            if ph.kind in ANCHOR_KINDS and precision >= par.anchor_precision and agree[at]:
-                if ph.kind == "keyword":  # a side word of the procedure ("ngân hàng" of a mortgage)
-                    side = max(side, precision * ph.mass * par.side_anchor)
-                else:  # the official name (or its short form) weighs more than an alias
-                    anchor = max(anchor, precision * ph.mass * (par.name_anchor if ph.kind in ("name", "short") else 1.0))
-            value = ((par.phrase_sim_share * sim / 100 + (1 - par.phrase_sim_share) * fit)
-                     * ((1 - par.phrase_weight_share) + par.phrase_weight_share * ph.weight))
-            group = FIT_GROUPS.get(ph.kind)
-            if group is not None and value > fits.get(group, 0.0):
-                fits[group] = value
-            if value > best:
-                best, best_sim, best_phrase = value, sim, ph
-        cov = _coverage(index, q, doc)
+    best, best_at, fits, name_share, naming, side = _phrase_evidence(index, pf, sel, label, sims.astype(np.float64),
+                                                                     len(docs))
+    best_l, best_at_l, name_share_l = best.tolist(), best_at.tolist(), name_share.tolist()
+    naming_l, side_l = naming.tolist(), side.tolist()
+    sims_l = sims.tolist()
+    hits = []
+    for n, doc in enumerate(docs):
+        at = best_at_l[n]
+        best_phrase, best_sim = (chosen[at], sims_l[at]) if at >= 0 else (None, 0.0)
+        best_value, name_share_n, anchor_n = best_l[n], name_share_l[n], naming_l[n]
+        doc_fits = {group: v[n] for group, v in fits.items() if v[n] > 0.0}
+        cov = coverage(plan, doc)
         pair_cov = sum(1 for p in qpairs if p in doc.pairs) / len(qpairs) if qpairs else cov
-        total = (par.w_cover * cov + par.w_pairs * pair_cov + par.w_phrase * best
-                 + par.anchor_bonus * min(anchor / index.anchor_full, 1.0) + par.w_name_share * name_share)
+        total = (par.w_cover * cov + par.w_pairs * pair_cov + par.w_phrase * best_value
+                 + par.anchor_bonus * min(anchor_n / index.anchor_full, 1.0) + par.w_name_share * name_share_n)
         if q.accented:
             total += par.accent_bonus * len(q.accented & doc.accented) / len(q.accented)
         if doc.proc.is_curated:
             # A curated card is what most citizens mean, in proportion to how much of the question it explains:
             # a card that explains little must not outrank the national record that fits.
             total += par.curated_bonus * cov
-        # Naming phrases raise the score; a keyword found whole only helps decide (see matcher).
         share = float(retrieval[n]) / top_retrieval if top_retrieval > 0 else 0.0
-        hits.append(Hit(doc.proc, total, best_phrase, best_sim, cov, max(anchor, side), name_share, pair_cov,
-                        fits, share))
+        # Naming phrases raise the score; a keyword found whole only helps decide (see matcher).
+        hits.append(Hit(doc.proc, total, best_phrase, best_sim, cov, max(anchor_n, side_l[n]), name_share_n, pair_cov,
+                        doc_fits, share))
     return hits
+
+
+# The pooled phrase kinds (index.PHRASE_KINDS codes) as arrays: their fit group, and which ones name.
+_GROUPS = tuple(dict.fromkeys(FIT_GROUPS.values()))
+_KIND_GROUP = np.array([_GROUPS.index(FIT_GROUPS[k]) if k in FIT_GROUPS else -1 for k in PHRASE_KINDS], dtype=np.int64)
+_ANCHOR = np.array([k in ANCHOR_KINDS for k in PHRASE_KINDS])
+_NAMING = np.array([k in ("name", "short") for k in PHRASE_KINDS])
+_SIDE = np.array([k == "keyword" for k in PHRASE_KINDS])
+
+
+def _phrase_evidence(index: SearchIndex, pf: PhraseFits, sel: np.ndarray, label: np.ndarray, sims: np.ndarray,
+                     n: int) -> tuple[np.ndarray, np.ndarray, dict[str, list[float]], np.ndarray, np.ndarray, np.ndarray]:
+    """Per candidate, from its selected phrases (`sel`, of candidate `label`, with fuzzy similarities
+    `sims`): the best phrase value and which phrase it is (-1: none above 0), the best value per kind
+    group, the share of the official name said (its first phrase's precision), and the anchors: a naming
+    phrase found whole (its IDF mass, the official name's times `name_anchor`) and a keyword found whole
+    (times `side_anchor`)."""
+    par = index.params
+    pids = pf.pids[sel]
+    kind = index.phrase_kind[pids].astype(np.int64)
+    fit, precision = pf.fit[sel], pf.precision[sel]
+    value = ((par.phrase_sim_share * sims / 100 + (1 - par.phrase_sim_share) * fit)
+             * ((1 - par.phrase_weight_share) + par.phrase_weight_share * index.phrase_weight[pids]))
+    starts = np.searchsorted(label, np.arange(n))
+    has = np.bincount(label, minlength=n) > 0
+    at = np.minimum(starts, max(len(sel) - 1, 0))
+
+    def per_doc_max(values: np.ndarray) -> np.ndarray:
+        if not len(values):
+            return np.zeros(n)
+        return np.where(has, np.maximum.reduceat(values, at), 0.0)
+
+    best = np.maximum(per_doc_max(value), 0.0)
+    position = np.arange(len(sel))
+    first_best = np.where((value == best[label]) & (value > 0), position, len(sel))
+    best_at = np.where(has & (best > 0), np.minimum.reduceat(first_best, at) if len(sel) else -1, -1)
+    fits = {}
+    group = _KIND_GROUP[kind]
+    for g, name in enumerate(_GROUPS):
+        fits[name] = per_doc_max(np.where(group == g, value, 0.0)).tolist()
+    is_first = position == starts[label]
+    name_share = np.zeros(n)
+    name_share[label[is_first]] = precision[is_first]
+    found = _ANCHOR[kind] & (precision >= par.anchor_precision) & pf.accents_agree[sel]
+    mass = precision * index.phrase_mass[pids]
+    naming = per_doc_max(np.where(found & ~_SIDE[kind], mass * np.where(_NAMING[kind], par.name_anchor, 1.0), 0.0))
+    side = per_doc_max(np.where(found & _SIDE[kind], mass * par.side_anchor, 0.0))
+    return best, best_at, fits, name_share, naming, side
 
 
 def prefer_specific(index: SearchIndex, q: Query, hits: list[Hit]) -> None:
