@@ -299,8 +299,11 @@ class SearchIndex:
         phrasings say ("liệt sĩ" in every situation of a martyr's relative) is stronger evidence than one
         a single situation mentions in passing ("cha mẹ"), which the best single phrase fit cannot see."""
         docs = np.repeat(np.arange(len(doc_tokens), dtype=np.int64), doc_tokens)
-        self.word_keys, counts = np.unique(docs * len(self.phrase_vocab) + self.phrase_tok, return_counts=True)
-        self.word_counts = counts.astype(np.float32)
+        keys, counts = np.unique(docs * len(self.phrase_vocab) + self.phrase_tok, return_counts=True)
+        # The smallest types that hold them (4,965 records x 6,678 words: 311,000 pairs in 1.9 MB).
+        fits32 = len(doc_tokens) * len(self.phrase_vocab) < 2**32
+        self.word_keys = keys.astype(np.uint32 if fits32 else np.int64)
+        self.word_counts = counts.astype(np.uint16 if len(counts) and counts.max() < 2**16 else np.uint32)
         self.doc_words = doc_tokens.astype(np.float64)
         total = np.bincount(self.phrase_tok, minlength=len(self.phrase_vocab)).astype(np.float64)
         self.word_share = total / max(1.0, total.sum())

@@ -124,7 +124,7 @@ def lm_parts(index: SearchIndex, weights: dict[str, float], hits: list[Hit]) -> 
     toks = np.array([i for i, _ in known], dtype=np.int64)
     theta = np.array([w for _, w in known])
     docs = np.array([index.doc_number[h.proc.id] for h in hits], dtype=np.int64)
-    keys = docs[:, None] * len(vocab) + toks[None, :]
+    keys = (docs[:, None] * len(vocab) + toks[None, :]).astype(index.word_keys.dtype)  # no copy of the pooled keys
     at = np.minimum(np.searchsorted(index.word_keys, keys), len(index.word_keys) - 1)
     counts = np.where(index.word_keys[at] == keys, index.word_counts[at], 0.0)
     return LMParts(counts, index.word_share[toks], theta / theta.sum(), index.doc_words[docs],
