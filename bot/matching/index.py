@@ -295,7 +295,7 @@ class SearchIndex:
     def _pool_word_counts(self, doc_tokens: np.ndarray) -> None:
         """In how many of each document's phrases each word is (`word_keys`: document x word, sorted;
         `word_counts`), each document's total (`doc_words`) and each word's share of the whole catalogue
-        (`word_share`): the language model `rerank.phrasing_likelihood` reads. A word many of a record's
+        (`word_share`): the language model `rerank.phrasings_lm` reads. A word many of a record's
         phrasings say ("liệt sĩ" in every situation of a martyr's relative) is stronger evidence than one
         a single situation mentions in passing ("cha mẹ"), which the best single phrase fit cannot see."""
         docs = np.repeat(np.arange(len(doc_tokens), dtype=np.int64), doc_tokens)
@@ -305,6 +305,7 @@ class SearchIndex:
         self.word_keys = keys.astype(np.uint32 if fits32 else np.int64)
         self.word_counts = counts.astype(np.uint16 if len(counts) and counts.max() < 2**16 else np.uint32)
         self.doc_words = doc_tokens.astype(np.float64)
+        self.doc_words_mean = float(self.doc_words.mean()) if len(self.doc_words) else 0.0
         total = np.bincount(self.phrase_tok, minlength=len(self.phrase_vocab)).astype(np.float64)
         self.word_share = total / max(1.0, total.sum())
         self.doc_number = {doc.proc.id: i for i, doc in enumerate(self.docs)}

@@ -93,15 +93,13 @@ def features(index: SearchIndex, q: Query, hits: list[Hit]) -> np.ndarray:
     return np.array(rows, dtype=np.float64)
 
 
-def phrasings_lm(index: SearchIndex, weights: dict[str, float], hits: list[Hit],
-                 prior: float | None = None) -> list[float]:
+def phrasings_lm(index: SearchIndex, weights: dict[str, float], hits: list[Hit]) -> list[float]:
     """Each candidate's language-model fit of the question: the question's words weighted by their
     weight in it (theta), each word w scored by how many of the record's phrases say it (c), against
     its share of the whole catalogue (p), with a Dirichlet prior of mu words (`MatchParams.lm_prior`
     times the records' mean): sum theta_w * log(1 + c_w / (mu * p_w)) + log(mu / (words of the record +
     mu)) — the query-likelihood ranking of information retrieval, over every phrasing of a record at once."""
-    prior = index.params.lm_prior if prior is None else prior
-    return lm_score(lm_parts(index, weights, hits), prior, len(hits)).tolist()
+    return lm_score(lm_parts(index, weights, hits), index.params.lm_prior, len(hits)).tolist()
 
 
 @dataclass(frozen=True)
@@ -128,7 +126,7 @@ def lm_parts(index: SearchIndex, weights: dict[str, float], hits: list[Hit]) -> 
     at = np.minimum(np.searchsorted(index.word_keys, keys), len(index.word_keys) - 1)
     counts = np.where(index.word_keys[at] == keys, index.word_counts[at], 0.0)
     return LMParts(counts, index.word_share[toks], theta / theta.sum(), index.doc_words[docs],
-                   float(index.doc_words.mean()))
+                   index.doc_words_mean)
 
 
 def lm_score(parts: LMParts | None, prior: float, n: int = 0) -> np.ndarray:

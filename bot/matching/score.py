@@ -1,7 +1,7 @@
 """Score candidates: how well each fits the question, as a number in [0, 1] thresholds are calibrated on.
 
 Per candidate: the IDF-weighted share of the question's words it covers (directly or through a
-synonym's meaning, `_coverage`), the share of its word pairs, the best fit of one of its phrases
+synonym's meaning, `coverage`), the share of its word pairs, the best fit of one of its phrases
 (rapidfuzz similarity and an IDF F-measure, `_phrase_fit`), a naming phrase found whole in the
 question (the anchor) and the share of the official name said. Then `prefer_specific` lets one word
 decide between sibling procedures ("đăng ký thế chấp" / "xóa đăng ký thế chấp").
@@ -91,11 +91,6 @@ def coverage(plan: CoveragePlan, doc: Doc) -> float:
             direct *= plan.mismatch
         got += w * (max(direct, in_span[i]) if in_span and i in in_span else direct)
     return got / plan.total
-
-
-def _coverage(index: SearchIndex, q: Query, doc: Doc) -> float:
-    """`coverage` of one candidate (the plan read for it alone)."""
-    return coverage(coverage_plan(index, q), doc)
 
 
 def _phrase_fit(index: SearchIndex, qweights: dict[str, float], q_total: float, phrase: Phrase,
