@@ -89,6 +89,10 @@ class Doc:
     faq_entries: dict[int, list[Phrase]] = field(default_factory=dict)  # FAQ index -> its phrasings
     faq_df: Counter[str] = field(default_factory=Counter)  # in how many of those entries a word is
     faq_answers: dict[int, frozenset[str]] = field(default_factory=dict)  # FAQ index -> aspects its answer gives
+    # Each FAQ word's weight within this card (qa.faq_weight) and each phrasing's total, parallel to
+    # `faq_entries`: fixed by the catalogue, so read once at build, not for every question.
+    faq_weights: dict[str, float] = field(default_factory=dict)
+    faq_totals: dict[int, list[float]] = field(default_factory=dict)
     # Where the CRC32s of the record's opening text are in SearchIndex.text_hash_all (`text_hash`).
     text_span: tuple[int, int] = (0, 0)
     first_phrase: int = 0  # the number of its first phrase in SearchIndex's pooled phrase arrays
@@ -228,6 +232,7 @@ class SearchIndex:
                 ph.ws = tuple(word_weight(t, t in content) for t in toks)
                 ph.mass = sum(ph.ws)
             doc.core = set()  # only document frequency needed it
+            self._faq_weights(doc)
         self._pool_phrases()
         self.name_cache: dict[str, frozenset[str]] = {}  # procedure id -> its name's words (score.py)
         self.facet_cache: dict[str, frozenset[str]] = {}  # procedure id -> the variant its name makes it
@@ -240,6 +245,18 @@ class SearchIndex:
         for tok in sorted(df):  # sorted: typo repair must not depend on set order
             if "_" not in tok and not tok.isdigit():
                 self.vocab_by_len.setdefault(len(tok), []).append(tok)
+
+    def faq_weight(self, doc: Doc, tok: str) -> float:
+        """A word's weight among a card's FAQ entries: its IDF across the catalogue times its rarity among
+        the card's entries (every entry says the procedure's own words; the rest tell entries apart)."""
+        rarity = math.log(1 + len(doc.faq_entries) / (1 + doc.faq_df.get(tok, 0)))
+        return self.idf.get(tok, self.median_idf) * rarity
+
+    def _faq_weights(self, doc: Doc) -> None:
+        doc.faq_weights = {t: self.faq_weight(doc, t) for ph in doc.phrases if ph.kind == "faq" for t in ph.toks}
+        # Summed in the phrasing's sorted word order, as qa.faq_rank did per question.
+        doc.faq_totals = {ref: [sum(doc.faq_weights[t] for t in ph.toks) for ph in phrasings]
+                          for ref, phrasings in doc.faq_entries.items()}
 
     def _pool_phrases(self) -> None:
         """Every phrase's words, weights and accented words in flat arrays, a phrase a slice of them

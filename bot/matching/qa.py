@@ -6,8 +6,6 @@ aspect, balanced F-measure) used to decide between procedures; `with_qa` applies
 
 from __future__ import annotations
 
-import math
-
 from rapidfuzz import fuzz
 
 from bot.catalogue.schema import Procedure
@@ -76,12 +74,11 @@ def faq_rank(index: SearchIndex, q: Query, proc: Procedure, aspect: str | None =
     content = {t for t, stop in zip(q.tokens, stops, strict=True) if not stop}
     if any(content.issubset(ph.toks) for ph in doc.phrases if ph.kind in ANCHOR_KINDS):
         return []
-    entries, local_df = doc.faq_entries, doc.faq_df
-    n = len(entries)
+    entries, known = doc.faq_entries, doc.faq_weights
 
     def weight(tok: str) -> float:
-        rarity = math.log(1 + n / (1 + local_df.get(tok, 0)))
-        return index.idf.get(tok, index.median_idf) * rarity
+        w = known.get(tok)
+        return index.faq_weight(doc, tok) if w is None else w
 
     qweights: dict[str, float] = {}
     for tok, stop in zip(q.tokens, stops, strict=True):
@@ -100,7 +97,7 @@ def faq_rank(index: SearchIndex, q: Query, proc: Procedure, aspect: str | None =
     b2 = beta * beta
     scores: dict[int, float] = {}
     for ref, phrasings in entries.items():
-        for ph in phrasings:
+        for ph, p_total in zip(phrasings, doc.faq_totals[ref], strict=True):
             cost = 0.0
             if ph.aspect != aspect:
                 if not soft:
@@ -109,11 +106,10 @@ def faq_rank(index: SearchIndex, q: Query, proc: Procedure, aspect: str | None =
                 # worth its phrasing being worded otherwise ("hạn làm thủ tục").
                 if aspect not in doc.faq_answers.get(ref, ()):
                     cost = index.params.aspect_mismatch if ph.aspect and aspect else index.params.aspect_mismatch / 2
-            p_total = sum(weight(t) for t in ph.toks)  # sorted words: sums must not follow set order
-            shared = [t for t in ph.toks if t in qweights]
+            shared = [t for t in ph.toks if t in qweights]  # sorted words: sums must not follow set order
             if not shared or p_total <= 0 or q_total <= 0:
                 continue
-            precision = sum(weight(t) for t in shared) / p_total
+            precision = sum(known[t] for t in shared) / p_total
             recall = sum(qweights[t] for t in shared) / q_total
             fit = (1 + b2) * precision * recall / (b2 * precision + recall)
             sim = max(fuzz.ratio(q.text, ph.text), fuzz.token_sort_ratio(q.text, ph.text)) / 100

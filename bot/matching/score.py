@@ -237,8 +237,7 @@ def score_all(index: SearchIndex, q: Query, docs: list[Doc], retrieval: np.ndarr
     # Symmetric similarities only: token_set_ratio would call any phrase inside a long question a
     # perfect match; coverage of both sides is the F-measure's job.
     choices = [ph.text for ph in chosen]
-    sims = np.maximum(process.cdist(texts, choices, scorer=fuzz.ratio, dtype=np.float32),
-                      process.cdist(texts, choices, scorer=fuzz.token_sort_ratio, dtype=np.float32)).max(axis=0)
+    sims = _similarities(index, texts, choices, pf.fit[sel], pf.pids[sel], label)
     qpairs = word_pairs(q.tokens)
     plan = coverage_plan(index, q)
     par = index.params
@@ -268,6 +267,41 @@ def score_all(index: SearchIndex, q: Query, docs: list[Doc], retrieval: np.ndarr
         hits.append(Hit(doc.proc, total, best_phrase, best_sim, cov, max(anchor_n, side_l[n]), name_share_n, pair_cov,
                         doc_fits, share))
     return hits
+
+
+def _similarities(index: SearchIndex, texts: list[str], choices: list[str], fit: np.ndarray, pids: np.ndarray,
+                  label: np.ndarray) -> np.ndarray:
+    """Each phrase's fuzzy similarity to the question: the best over the question's texts of `ratio`
+    and `token_sort_ratio` (0..100).
+
+    `token_sort_ratio` is four fifths of the cost (it sorts every phrase's words for every text), and
+    scoring reads a phrase's similarity only through the best phrase value of its candidate and kind
+    group (`_phrase_evidence`). So it is computed only for the phrases that could reach that best: a
+    phrase whose value with the highest similarity its length allows (two strings of lengths a and b
+    are at most 200·min(a, b)/(a + b) alike) stays below what another phrase of its group already
+    has with `ratio` alone cannot change any figure. The numbers are those of computing it for all.
+    """
+    ratio = process.cdist(texts, choices, scorer=fuzz.ratio, dtype=np.float32).max(axis=0)
+    par = index.params
+    weight = (1 - par.phrase_weight_share) + par.phrase_weight_share * index.phrase_weight[pids]
+    lengths = np.array([len(c) for c in choices], dtype=np.float64)
+    bound = np.zeros(len(choices))
+    for text in texts:  # token_sort_ratio compares the words re-joined by single spaces
+        n = len(" ".join(text.split()))
+        bound = np.maximum(bound, 200 * np.minimum(lengths, n) / np.maximum(lengths + n, 1))
+    share = par.phrase_sim_share
+    low = (share * ratio.astype(np.float64) / 100 + (1 - share) * fit) * weight
+    high = (share * np.maximum(ratio, bound) / 100 + (1 - share) * fit) * weight
+    group = _KIND_GROUP[index.phrase_kind[pids].astype(np.int64)]
+    key = label * (len(_GROUPS) + 1) + np.where(group < 0, len(_GROUPS), group)
+    reached = np.zeros(int(key.max()) + 1 if len(key) else 0)
+    np.maximum.at(reached, key, low)
+    need = np.flatnonzero(high >= reached[key] - 1e-9)
+    if len(need):
+        sorted_sim = process.cdist(texts, [choices[i] for i in need.tolist()], scorer=fuzz.token_sort_ratio,
+                                   dtype=np.float32).max(axis=0)
+        ratio[need] = np.maximum(ratio[need], sorted_sim)
+    return ratio
 
 
 # The pooled phrase kinds (index.PHRASE_KINDS codes) as arrays: their fit group, and which ones name.

@@ -1,9 +1,13 @@
 """Scoring candidates: coverage, phrase fit, anchors, and siblings told apart by the word said."""
 
+from dataclasses import astuple
 from itertools import accumulate
 
+import numpy as np
 import pytest
+from rapidfuzz import fuzz, process
 
+from bot.matching import score
 from bot.matching.index import SearchIndex
 from bot.matching.matcher import search
 from bot.matching.normalize import Synonyms
@@ -102,6 +106,48 @@ def test_pooled_phrase_fits_are_the_reference_fits(index, question):
             assert pooled.shares_content[at] == bool(set(q.tokens) & set(ph.toks))
             at += 1
     assert at == len(pooled.fit) and list(pooled.offsets) == [0, *accumulate(len(d.phrases) for d in INDEX.docs)]
+
+
+PHRASED = SearchIndex([
+    proc("ho-chieu", "Cấp hộ chiếu phổ thông", ["làm hộ chiếu", "xin hộ chiếu lần đầu", "hộ chiếu cho trẻ em",
+                                               "cấp lại hộ chiếu bị mất", "passport"]),
+    proc("khai-sinh", "Đăng ký khai sinh", ["làm giấy khai sinh", "khai sinh cho con mới sinh", "đăng ký khai sinh muộn",
+                                           "khai sinh cho trẻ bị bỏ rơi"]),
+    proc("yeu-to", "Đăng ký kết hôn có yếu tố nước ngoài", ["kết hôn với người nước ngoài", "lấy chồng nước ngoài",
+                                                           "cưới vợ Hàn Quốc"]),
+], Synonyms({}), LEX)
+
+
+def _every_similarity(index, texts, choices, fit, pids, label):
+    return np.maximum(process.cdist(texts, choices, scorer=fuzz.ratio, dtype=np.float32),
+                      process.cdist(texts, choices, scorer=fuzz.token_sort_ratio, dtype=np.float32)).max(axis=0)
+
+
+@pytest.mark.parametrize("question", ["làm hộ chiếu cho con", "đăng ký khai sinh cho con mới sinh ở bệnh viện",
+                                      "ket hon voi nguoi nuoc ngoai", "hộ chiếu mất rồi xin cấp lại sao",
+                                      "vợ tôi người Hàn Quốc muốn đăng ký kết hôn"])
+def test_similarities_skipped_where_they_cannot_win_change_no_score(monkeypatch, question):
+    """token_sort_ratio is computed only for phrases that could be their group's best: every hit is the
+    one computing it for all phrases gives."""
+    q = understand(PHRASED, question)
+    pruned = [astuple(h) for h in score_all(PHRASED, q, PHRASED.docs)]
+    monkeypatch.setattr(score, "_similarities", _every_similarity)
+    assert [astuple(h) for h in score_all(PHRASED, q, PHRASED.docs)] == pruned
+
+
+def test_similarities_of_phrases_that_cannot_win_are_skipped(monkeypatch):
+    seen = []
+    real = score._similarities
+
+    def spy(index, texts, choices, fit, pids, label):
+        got = real(index, texts, choices, fit, pids, label)
+        seen.append((got, _every_similarity(index, texts, choices, fit, pids, label)))
+        return got
+
+    monkeypatch.setattr(score, "_similarities", spy)
+    score_all(PHRASED, understand(PHRASED, "đăng ký khai sinh cho con mới sinh ở bệnh viện"), PHRASED.docs)
+    got, every = seen[0]
+    assert (got <= every).all() and (got < every).any()
 
 
 def test_query_weights_give_a_synonyms_meaning_a_share_of_its_words_weight():
