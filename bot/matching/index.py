@@ -193,6 +193,7 @@ class SearchIndex:
         self.post_ids = np.array(doc_of, dtype=np.int32)[order]
         self.post_ws = np.array(field_w, dtype=np.float32)[order] * terms_idf[slots]
         self.post_start = np.searchsorted(slots, np.arange(len(self.postings) + 1)).astype(np.int64)
+        self._pool_terms(np.array(doc_of, dtype=np.int64), np.array(term_of, dtype=np.int64), field_w)
         # The words and word pairs of each record's opening text (`record_text`) as sorted CRC32s, pooled
         # the same way (Doc.text_span is a record's slice): evidence the reranker reads for a few
         # candidates, ~4 bytes a word in memory.
@@ -246,6 +247,42 @@ class SearchIndex:
             if "_" not in tok and not tok.isdigit():
                 self.vocab_by_len.setdefault(len(tok), []).append(tok)
 
+    def _pool_terms(self, doc_of: np.ndarray, term_of: np.ndarray, field_w: list[float]) -> None:
+        """Which document says which term (word or word pair) at which field weight, as one sorted array
+        of document x term keys and a code into the few distinct weights: what `doc_terms` reads for
+        coverage, in one search for all candidates, instead of a dict and two sets per document (40 MB
+        at 5,000 records)."""
+        self.term_base = max(1, len(self.postings))
+        keys = doc_of * self.term_base + term_of
+        order = np.argsort(keys, kind="stable")
+        fits32 = self.n * self.term_base < 2**32
+        self.term_keys = keys[order].astype(np.uint32 if fits32 else np.int64)
+        values, codes = np.unique(np.array(field_w, dtype=np.float64), return_inverse=True)
+        self.field_values = values  # exact: a code gives back the very float the document had
+        self.term_field = codes.reshape(-1)[order].astype(np.uint8 if len(values) <= 256 else np.int32)
+
+    def doc_terms(self, numbers: np.ndarray, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For documents `numbers` (rows) and term slots `slots` (columns, -1: a term no document says):
+        whether each document says each term, and its field weight there (0 where it does not)."""
+        if not len(slots) or not len(numbers) or not len(self.term_keys):
+            shape = (len(numbers), len(slots))
+            return np.zeros(shape, dtype=bool), np.zeros(shape)
+        wanted = (numbers[:, None].astype(np.int64) * self.term_base
+                  + np.maximum(slots, 0)[None, :]).astype(self.term_keys.dtype)  # no copy of the keys to search
+        at = np.minimum(np.searchsorted(self.term_keys, wanted), len(self.term_keys) - 1)
+        found = (self.term_keys[at] == wanted) & (slots >= 0)[None, :]
+        return found, np.where(found, self.field_values[self.term_field[at]], 0.0)
+
+    def doc_says_accented(self, numbers: np.ndarray, accent: np.ndarray) -> np.ndarray:
+        """Whether each document (rows) has each accented word (columns, ids of `accent_ids`; negative:
+        a form no document has) in its naming text, as written."""
+        wanted = numbers[:, None].astype(np.int64) * self.accent_base + np.maximum(accent, 0)[None, :]
+        keys = self.doc_accent_keys
+        if not len(keys):
+            return np.zeros(wanted.shape, dtype=bool)
+        at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        return (keys[at] == wanted) & (accent >= 0)[None, :]
+
     def faq_weight(self, doc: Doc, tok: str) -> float:
         """A word's weight among a card's FAQ entries: its IDF across the catalogue times its rarity among
         the card's entries (every entry says the procedure's own words; the rest tell entries apart)."""
@@ -272,6 +309,12 @@ class SearchIndex:
         accent_of: list[int] = []  # (phrase number, accented word) pairs, as two lists
         accent_word: list[int] = []
         doc_tokens: list[int] = []  # how many pooled words each document has
+        doc_accent_of: list[int] = []  # (document number, accented word) pairs of its naming text
+        doc_accent_word: list[int] = []
+        for doc_no, doc in enumerate(self.docs):
+            for a in sorted(doc.accented):
+                doc_accent_of.append(doc_no)
+                doc_accent_word.append(accent_ids.setdefault(a, len(accent_ids)))
         for doc in self.docs:
             doc.first_phrase = len(masses)
             before = len(tok_ids)
@@ -301,10 +344,14 @@ class SearchIndex:
         self.accent_base = len(accent_ids) + 1
         self.phrase_accent_keys = np.sort(np.array(accent_of, dtype=np.int64) * self.accent_base
                                           + np.array(accent_word, dtype=np.int64))
+        self.doc_accent_keys = np.sort(np.array(doc_accent_of, dtype=np.int64) * self.accent_base
+                                       + np.array(doc_accent_word, dtype=np.int64))
         # Portal questions and situations (most of the phrases) are only ever fitted from the pooled
         # arrays; naming phrases and staff Q&A phrasings keep their words (qa.py reads them) and their
         # weights and accents (the reference `score._phrase_fit`, which tests hold the pooled fits to).
         for doc in self.docs:
+            # The pooled arrays hold them now (`doc_terms`, `doc_says_accented`).
+            doc.vocab, doc.pairs, doc.accented = {}, set(), set()
             for ph in doc.phrases:
                 if ph.kind in POOLED_ONLY:
                     ph.toks, ph.ws, ph.accented = (), (), ()

@@ -49,10 +49,16 @@ FIT_GROUPS = {"name": "name", "short": "name", "alias": "alias", "en": "alias", 
 @dataclass(frozen=True)
 class CoveragePlan:
     """What coverage needs of a question, read once for all its candidates (`coverage_plan`): each
-    distinct word with its weight and the accented form it must match, the synonym spans, the total."""
+    distinct word's position, term slot (`SearchIndex.postings`; -1: no document says it) and weight, the
+    accented form it must match (`SearchIndex.accent_ids`; -1: none to check, -2: a form no document
+    has), the synonym spans with their meaning's slots, the word pairs' slots, the total weight."""
 
-    words: tuple[tuple[int, str, float, str | None], ...]  # (position, word, weight, accented form to check)
-    spans: tuple[tuple[int, int, tuple[str, ...]], ...]  # synonym spans with a meaning
+    positions: np.ndarray
+    slots: np.ndarray
+    weights: np.ndarray
+    accents: np.ndarray
+    spans: tuple[tuple[int, int, np.ndarray], ...]
+    pairs: np.ndarray
     total: float
     span_share: float
     mismatch: float
@@ -61,7 +67,7 @@ class CoveragePlan:
 def coverage_plan(index: SearchIndex, q: Query) -> CoveragePlan:
     total = sum(q.weights)
     seen: set[str] = set()
-    words = []
+    positions, slots, weights, accents = [], [], [], []
     for i, (tok, w) in enumerate(zip(q.tokens, q.weights, strict=True)):
         if tok in seen:  # a word said twice ("bé ... bé") is one piece of evidence
             total -= w
@@ -69,28 +75,46 @@ def coverage_plan(index: SearchIndex, q: Query) -> CoveragePlan:
         seen.add(tok)
         # Typed with accents, a word must match with its accents: "lãi" is not "lại", "cảm" not "cầm".
         acc = q.acc_tokens[i] if q.acc_tokens and tok not in q.loose else None
-        words.append((i, tok, w, acc))
-    spans = tuple((start, end, tuple(exp)) for start, end, exp in q.spans if exp)
-    return CoveragePlan(tuple(words), spans, total, index.params.span_share, index.params.accent_mismatch)
+        positions.append(i)
+        slots.append(index.postings.get(tok, -1))
+        weights.append(w)
+        accents.append(-1 if acc is None else index.accent_ids.get(acc, -2))
+
+    def slots_of(terms) -> np.ndarray:
+        return np.array([index.postings.get(t, -1) for t in terms], dtype=np.int64)
+
+    spans = tuple((start, end, slots_of(exp)) for start, end, exp in q.spans if exp)
+    return CoveragePlan(np.array(positions, dtype=np.int64), np.array(slots, dtype=np.int64),
+                        np.array(weights, dtype=np.float64), np.array(accents, dtype=np.int64), spans,
+                        slots_of(word_pairs(q.tokens)), total, index.params.span_share, index.params.accent_mismatch)
 
 
-def coverage(plan: CoveragePlan, doc: Doc) -> float:
-    """The IDF-weighted share of the question this procedure's words cover."""
-    if plan.total <= 0:
-        return 0.0
-    vocab = doc.vocab
-    in_span: dict[int, float] = {}
-    for start, end, exp in plan.spans:
-        share = sum(vocab.get(t, 0.0) for t in exp) / len(exp)  # field-weighted, like direct words
-        for i in range(start, end):
-            in_span[i] = max(in_span.get(i, 0.0), share * plan.span_share)
-    got = 0.0
-    for i, tok, w, acc in plan.words:
-        direct = vocab.get(tok, 0.0)
-        if direct and acc is not None and acc not in doc.accented:
-            direct *= plan.mismatch
-        got += w * (max(direct, in_span[i]) if in_span and i in in_span else direct)
-    return got / plan.total
+def coverage(index: SearchIndex, plan: CoveragePlan, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For the documents `numbers`: the IDF-weighted share of the question their words cover, and the
+    share of its word pairs they say (coverage itself when it has none). Sums run word by word in
+    question order (`cumsum`), as a loop would add them."""
+    k = len(numbers)
+    found, direct = index.doc_terms(numbers, plan.slots)
+    checked = plan.accents != -1
+    if checked.any():
+        agree = index.doc_says_accented(numbers, plan.accents)
+        direct = np.where((direct != 0) & checked[None, :] & ~agree, direct * plan.mismatch, direct)
+    if plan.spans:
+        in_span = np.zeros((k, int(plan.positions.max()) + 1 if len(plan.positions) else 0))
+        for start, end, exp in plan.spans:
+            _, values = index.doc_terms(numbers, exp)
+            share = np.cumsum(values, axis=1)[:, -1] / len(exp)  # field-weighted, like direct words
+            end = min(end, in_span.shape[1])
+            in_span[:, start:end] = np.maximum(in_span[:, start:end], (share * plan.span_share)[:, None])
+        direct = np.maximum(direct, in_span[:, plan.positions])
+    if plan.total > 0 and len(plan.weights):
+        cov = np.cumsum(plan.weights[None, :] * direct, axis=1)[:, -1] / plan.total
+    else:
+        cov = np.zeros(k)
+    if not len(plan.pairs):
+        return cov, cov
+    said, _ = index.doc_terms(numbers, plan.pairs)
+    return cov, said.sum(axis=1) / len(plan.pairs)
 
 
 def _phrase_fit(index: SearchIndex, qweights: dict[str, float], q_total: float, phrase: Phrase,
@@ -238,8 +262,12 @@ def score_all(index: SearchIndex, q: Query, docs: list[Doc], retrieval: np.ndarr
     # perfect match; coverage of both sides is the F-measure's job.
     choices = [ph.text for ph in chosen]
     sims = _similarities(index, texts, choices, pf.fit[sel], pf.pids[sel], label)
-    qpairs = word_pairs(q.tokens)
     plan = coverage_plan(index, q)
+    numbers = np.array([index.doc_number[d.proc.id] for d in docs], dtype=np.int64)
+    cov_all, pair_all = (a.tolist() for a in coverage(index, plan, numbers))
+    if q.accented:  # the share of the words typed with accents that the card's naming text has as typed
+        typed_ids = np.array([index.accent_ids.get(a, -2) for a in sorted(q.accented)], dtype=np.int64)
+        accent_share = (index.doc_says_accented(numbers, typed_ids).sum(axis=1) / len(q.accented)).tolist()
     par = index.params
     best, best_at, fits, name_share, naming, side = _phrase_evidence(index, pf, sel, label, sims.astype(np.float64),
                                                                      len(docs))
@@ -252,12 +280,11 @@ def score_all(index: SearchIndex, q: Query, docs: list[Doc], retrieval: np.ndarr
         best_phrase, best_sim = (chosen[at], sims_l[at]) if at >= 0 else (None, 0.0)
         best_value, name_share_n, anchor_n = best_l[n], name_share_l[n], naming_l[n]
         doc_fits = {group: v[n] for group, v in fits.items() if v[n] > 0.0}
-        cov = coverage(plan, doc)
-        pair_cov = sum(1 for p in qpairs if p in doc.pairs) / len(qpairs) if qpairs else cov
+        cov, pair_cov = cov_all[n], pair_all[n]
         total = (par.w_cover * cov + par.w_pairs * pair_cov + par.w_phrase * best_value
                  + par.anchor_bonus * min(anchor_n / index.anchor_full, 1.0) + par.w_name_share * name_share_n)
         if q.accented:
-            total += par.accent_bonus * len(q.accented & doc.accented) / len(q.accented)
+            total += par.accent_bonus * accent_share[n]
         if doc.proc.is_curated:
             # A curated card is what most citizens mean, in proportion to how much of the question it explains:
             # a card that explains little must not outrank the national record that fits.

@@ -1,5 +1,7 @@
 """Building the index: phrases, document frequency, IDF, postings and the typo vocabulary."""
 
+import numpy as np
+
 from bot.catalogue.schema import Faq
 from bot.matching.index import SearchIndex, answer_aspects, short_name, word_pairs
 from bot.matching.normalize import Synonyms
@@ -55,6 +57,17 @@ def test_postings_hold_words_and_word_pairs():
     assert word_pairs(["dang", "ky", "khai"]) == ["dang_ky", "ky_khai"]
 
 
+def test_doc_terms_read_back_each_documents_field_weights():
+    """Which document says which word or word pair, at which field weight: what coverage reads, pooled."""
+    ids = {d.proc.id: n for n, d in enumerate(INDEX.docs)}
+    numbers = np.array([ids["khai-sinh"], ids["ho-chieu"]])
+    slots = np.array([INDEX.postings["khai"], INDEX.postings["khai_sinh"], -1])
+    found, weights = INDEX.doc_terms(numbers, slots)
+    assert found.tolist() == [[True, True, False], [False, False, False]]
+    assert weights[0].tolist() == [INDEX.params.w_name, 1.0, 0.0]  # a name's word; a pair counts 1
+    assert weights[1].tolist() == [0.0, 0.0, 0.0]
+
+
 def test_record_text_hashes_are_pooled_per_procedure():
     d = doc("ho-chieu")
     hashes = INDEX.text_hash("ho-chieu")
@@ -80,6 +93,6 @@ def test_typo_vocabulary_holds_words_by_length_without_pairs_or_numbers():
 
 def test_synonyms_in_names_index_their_meaning():
     index = SearchIndex([proc("gcn", "Cấp GCN quyền sử dụng đất")], Synonyms({"gcn": ["giấy chứng nhận"]}), LEX)
-    d = index.docs[0]
     # "GCN" in a name names the procedure as much as "giấy chứng nhận": counted in document frequency
-    assert {"giay", "chung", "nhan"} <= index.df.keys() and "giay_chung" in d.pairs
+    assert {"giay", "chung", "nhan"} <= index.df.keys()
+    assert index.doc_terms(np.array([0]), np.array([index.postings["giay_chung"]]))[0].all()

@@ -60,10 +60,20 @@ def test_score_all_the_named_procedure_wins_with_full_coverage_and_an_anchor():
 def test_coverage_is_the_idf_weighted_share_of_the_question():
     q = understand(INDEX, "đăng ký khai sinh")
     plan = coverage_plan(INDEX, q)  # read once per question, for every candidate
-    assert coverage(plan, doc("khai-sinh")) == 1.0
-    assert coverage(plan, doc("ho-chieu")) == 0.0
-    partial = coverage(plan, doc("yeu-to"))  # says "đăng ký", not the rarer "khai sinh"
-    assert 0.0 < partial < 0.5
+    numbers = np.array([INDEX.doc_number[pid] for pid in ("khai-sinh", "ho-chieu", "yeu-to")])
+    cov, pairs = coverage(INDEX, plan, numbers)
+    assert cov[0] == 1.0 and pairs[0] == 1.0
+    assert cov[1] == 0.0 and pairs[1] == 0.0
+    assert 0.0 < cov[2] < 0.5  # says "đăng ký", not the rarer "khai sinh"
+    assert pairs[2] == 1 / 3  # "đăng ký" of the pairs "đăng ký", "ký khai", "khai sinh"
+
+
+def test_coverage_of_a_synonym_counts_its_meaning_at_a_share():
+    index = SearchIndex([proc("gcn", "Cấp giấy chứng nhận quyền sử dụng đất")],
+                        Synonyms({"sổ đỏ": ["giấy chứng nhận quyền sử dụng đất"]}), LEX)
+    plan = coverage_plan(index, understand(index, "sổ đỏ"))
+    cov, _ = coverage(index, plan, np.array([0]))
+    assert cov[0] == index.params.span_share  # every word of the meaning said by the name
 
 
 def test_phrase_fit_is_an_f_measure_of_both_sides():
