@@ -135,6 +135,37 @@ def answer_aspects(answer: str) -> frozenset[str]:
     return frozenset(kinds)
 
 
+def _gather(keys: np.ndarray, starts: np.ndarray, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The keys of documents `numbers` (each document's a sorted slice `starts[d]:starts[d + 1]` of the
+    document-major sorted `keys`), still sorted, and where they are in `keys`."""
+    order = np.unique(numbers)
+    lo = starts[order]
+    lengths = starts[order + 1] - lo
+    pos = np.repeat(lo - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))
+    return keys[pos], pos
+
+
+class DocTerms:
+    """The terms (words and word pairs) a question's candidates say, with their field weights, gathered
+    once from the pooled arrays (`SearchIndex._pool_terms`) so that each lookup searches only theirs."""
+
+    def __init__(self, index: SearchIndex, numbers: np.ndarray):
+        self.numbers, self.base = numbers.astype(np.int64), index.term_base
+        self.keys, pos = _gather(index.term_keys, index.term_start, numbers)
+        self.values = index.field_values[index.term_field[pos]]
+
+    def lookup(self, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For term slots `slots` (columns; -1: a term no document says), whether each document (rows, in
+        the order of `numbers`) says each, and its field weight there (0 where it does not)."""
+        shape = (len(self.numbers), len(slots))
+        if not len(slots) or not len(self.keys):
+            return np.zeros(shape, dtype=bool), np.zeros(shape)
+        wanted = (self.numbers[:, None] * self.base + np.maximum(slots, 0)[None, :]).astype(self.keys.dtype)
+        at = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
+        found = (self.keys[at] == wanted) & (slots >= 0)[None, :]
+        return found, np.where(found, self.values[at], 0.0)
+
+
 class SearchIndex:
     """The catalogue's vocabulary, built once: the stages read it and never change it (but for
     `name_cache` and `facet_cache`, filled as candidates' names are read)."""
@@ -250,7 +281,7 @@ class SearchIndex:
     def _pool_terms(self, doc_of: np.ndarray, term_of: np.ndarray, field_w: list[float]) -> None:
         """Which document says which term (word or word pair) at which field weight, as one sorted array
         of document x term keys and a code into the few distinct weights: what `doc_terms` reads for
-        coverage, in one search for all candidates, instead of a dict and two sets per document (40 MB
+        coverage, in one search for all candidates, instead of a dict and two sets per document (~30 MB
         at 5,000 records)."""
         self.term_base = max(1, len(self.postings))
         keys = doc_of * self.term_base + term_of
@@ -260,24 +291,21 @@ class SearchIndex:
         values, codes = np.unique(np.array(field_w, dtype=np.float64), return_inverse=True)
         self.field_values = values  # exact: a code gives back the very float the document had
         self.term_field = codes.reshape(-1)[order].astype(np.uint8 if len(values) <= 256 else np.int32)
+        # Where each document's keys start: a question's candidates search only theirs (a few thousand
+        # keys that stay in cache, not millions at 30,000 records).
+        self.term_start = np.searchsorted(self.term_keys, (np.arange(self.n + 1, dtype=np.int64) * self.term_base)
+                                          .astype(self.term_keys.dtype)).astype(np.int64)
 
-    def doc_terms(self, numbers: np.ndarray, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """For documents `numbers` (rows) and term slots `slots` (columns, -1: a term no document says):
-        whether each document says each term, and its field weight there (0 where it does not)."""
-        if not len(slots) or not len(numbers) or not len(self.term_keys):
-            shape = (len(numbers), len(slots))
-            return np.zeros(shape, dtype=bool), np.zeros(shape)
-        wanted = (numbers[:, None].astype(np.int64) * self.term_base
-                  + np.maximum(slots, 0)[None, :]).astype(self.term_keys.dtype)  # no copy of the keys to search
-        at = np.minimum(np.searchsorted(self.term_keys, wanted), len(self.term_keys) - 1)
-        found = (self.term_keys[at] == wanted) & (slots >= 0)[None, :]
-        return found, np.where(found, self.field_values[self.term_field[at]], 0.0)
+    def doc_terms(self, numbers: np.ndarray) -> DocTerms:
+        """The terms documents `numbers` say, gathered for lookups (`DocTerms.lookup`)."""
+        return DocTerms(self, numbers)
 
     def doc_says_accented(self, numbers: np.ndarray, accent: np.ndarray) -> np.ndarray:
         """Whether each document (rows) has each accented word (columns, ids of `accent_ids`; negative:
         a form no document has) in its naming text, as written."""
-        wanted = numbers[:, None].astype(np.int64) * self.accent_base + np.maximum(accent, 0)[None, :]
-        keys = self.doc_accent_keys
+        keys, _ = _gather(self.doc_accent_keys, self.doc_accent_start, numbers)
+        wanted = (numbers[:, None].astype(np.int64) * self.accent_base
+                  + np.maximum(accent, 0)[None, :]).astype(keys.dtype)
         if not len(keys):
             return np.zeros(wanted.shape, dtype=bool)
         at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
@@ -346,6 +374,8 @@ class SearchIndex:
                                           + np.array(accent_word, dtype=np.int64))
         self.doc_accent_keys = np.sort(np.array(doc_accent_of, dtype=np.int64) * self.accent_base
                                        + np.array(doc_accent_word, dtype=np.int64))
+        self.doc_accent_start = np.searchsorted(self.doc_accent_keys,
+                                                np.arange(self.n + 1, dtype=np.int64) * self.accent_base)
         # Portal questions and situations (most of the phrases) are only ever fitted from the pooled
         # arrays; naming phrases and staff Q&A phrasings keep their words (qa.py reads them) and their
         # weights and accents (the reference `score._phrase_fit`, which tests hold the pooled fits to).

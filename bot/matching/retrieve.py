@@ -13,6 +13,8 @@ import numpy as np
 from .index import SearchIndex, word_pairs
 from .understand import Query
 
+SAMPLE_STRIDE = 16  # every 16th score bounds the k-th best from below (speed only: the result is exact)
+
 
 def scored_candidates(index: SearchIndex, q: Query, limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The best `limit` candidates' indices (into `index.docs`), best first, with their scores."""
@@ -36,6 +38,17 @@ def scored_candidates(index: SearchIndex, q: Query, limit: int | None = None) ->
     k = min(limit, int(np.count_nonzero(scores)))
     if k == 0:
         return none
-    top = np.argpartition(-scores, k - 1)[:k]
-    top = top[np.argsort(-scores[top], kind="stable")]
+    top = top_k(scores, k)
     return top, scores[top]
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """The indices of the `k` highest scores, best first, a tie going to the earlier record.
+
+    At 30,000 records a partition of every score was a tenth of a question's time. The k-th best of
+    every 16th score is at most the k-th best of all, so only the scores reaching it (a few hundred)
+    can be among the best: those are sorted, the rest never looked at twice."""
+    sample = scores[::SAMPLE_STRIDE]
+    floor = np.partition(sample, len(sample) - k)[len(sample) - k] if len(sample) >= k else 0.0
+    pool = np.flatnonzero(scores >= floor) if floor > 0 else np.flatnonzero(scores)
+    return pool[np.lexsort((pool, -scores[pool]))[:k]]

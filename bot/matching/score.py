@@ -94,7 +94,8 @@ def coverage(index: SearchIndex, plan: CoveragePlan, numbers: np.ndarray) -> tup
     share of its word pairs they say (coverage itself when it has none). Sums run word by word in
     question order (`cumsum`), as a loop would add them."""
     k = len(numbers)
-    found, direct = index.doc_terms(numbers, plan.slots)
+    terms = index.doc_terms(numbers)
+    _, direct = terms.lookup(plan.slots)
     checked = plan.accents != -1
     if checked.any():
         agree = index.doc_says_accented(numbers, plan.accents)
@@ -102,7 +103,7 @@ def coverage(index: SearchIndex, plan: CoveragePlan, numbers: np.ndarray) -> tup
     if plan.spans:
         in_span = np.zeros((k, int(plan.positions.max()) + 1 if len(plan.positions) else 0))
         for start, end, exp in plan.spans:
-            _, values = index.doc_terms(numbers, exp)
+            _, values = terms.lookup(exp)
             share = np.cumsum(values, axis=1)[:, -1] / len(exp)  # field-weighted, like direct words
             end = min(end, in_span.shape[1])
             in_span[:, start:end] = np.maximum(in_span[:, start:end], (share * plan.span_share)[:, None])
@@ -113,7 +114,7 @@ def coverage(index: SearchIndex, plan: CoveragePlan, numbers: np.ndarray) -> tup
         cov = np.zeros(k)
     if not len(plan.pairs):
         return cov, cov
-    said, _ = index.doc_terms(numbers, plan.pairs)
+    said, _ = terms.lookup(plan.pairs)
     return cov, said.sum(axis=1) / len(plan.pairs)
 
 

@@ -62,7 +62,7 @@ def test_doc_terms_read_back_each_documents_field_weights():
     ids = {d.proc.id: n for n, d in enumerate(INDEX.docs)}
     numbers = np.array([ids["khai-sinh"], ids["ho-chieu"]])
     slots = np.array([INDEX.postings["khai"], INDEX.postings["khai_sinh"], -1])
-    found, weights = INDEX.doc_terms(numbers, slots)
+    found, weights = INDEX.doc_terms(numbers).lookup(slots)
     assert found.tolist() == [[True, True, False], [False, False, False]]
     assert weights[0].tolist() == [INDEX.params.w_name, 1.0, 0.0]  # a name's word; a pair counts 1
     assert weights[1].tolist() == [0.0, 0.0, 0.0]
@@ -95,4 +95,4 @@ def test_synonyms_in_names_index_their_meaning():
     index = SearchIndex([proc("gcn", "Cấp GCN quyền sử dụng đất")], Synonyms({"gcn": ["giấy chứng nhận"]}), LEX)
     # "GCN" in a name names the procedure as much as "giấy chứng nhận": counted in document frequency
     assert {"giay", "chung", "nhan"} <= index.df.keys()
-    assert index.doc_terms(np.array([0]), np.array([index.postings["giay_chung"]]))[0].all()
+    assert index.doc_terms(np.array([0])).lookup(np.array([index.postings["giay_chung"]]))[0].all()

@@ -4,7 +4,7 @@ import numpy as np
 
 from bot.matching.index import SearchIndex
 from bot.matching.normalize import Synonyms
-from bot.matching.retrieve import scored_candidates
+from bot.matching.retrieve import scored_candidates, top_k
 from bot.matching.understand import understand
 from tests.matching.catalogue import LEX, proc
 
@@ -51,3 +51,13 @@ def test_at_most_params_candidates_by_default():
 def test_candidates_come_with_their_scores_best_first():
     found, scores = scored_candidates(INDEX, understand(INDEX, "đăng ký khai sinh"))
     assert len(found) == len(scores) and np.all(scores > 0) and np.all(np.diff(scores) <= 0)
+
+
+def test_top_k_is_the_exact_best_first_with_ties_to_the_earlier_record():
+    rng = np.random.default_rng(3)
+    for size, k in ((5, 3), (40, 24), (3000, 24), (30000, 24), (30000, 5)):
+        scores = np.round(rng.random(size) * 20) / 4  # many ties
+        scores[rng.random(size) < 0.3] = 0.0
+        k = min(k, int(np.count_nonzero(scores)))
+        expected = sorted(np.flatnonzero(scores), key=lambda i: (-scores[i], i))[:k]
+        assert top_k(scores, k).tolist() == expected
