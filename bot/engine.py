@@ -7,6 +7,7 @@ On any error the last good catalogue keeps serving.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import pickle
 import threading
@@ -43,7 +44,13 @@ def build(root: Path, settings: Settings) -> Loaded:
             raise CatalogueError(problems)
         matcher = Matcher(catalogue)
         build_cache.store_later(cache_dir, key, (catalogue, matcher))
-    return Loaded(catalogue, matcher, Dialogue(catalogue, matcher, settings), time.time())
+    loaded = Loaded(catalogue, matcher, Dialogue(catalogue, matcher, settings), time.time())
+    # What was built lives until the next reload: out of the cyclic collector's sight, the full
+    # collections that questions trigger no longer scan its 200,000 objects (a p95 of 3.3 ms, not 3.5-7.5,
+    # at 4,965 procedures). A replaced catalogue is still freed: its objects hold no reference cycles,
+    # so reference counting frees them (26 small objects were left to the collector in a trial).
+    gc.freeze()
+    return loaded
 
 
 def _build_pickled(root: Path, settings: Settings) -> tuple[bytes | None, list[Problem]]:

@@ -1,5 +1,8 @@
 """Reloads built aside: in a child process, handed over whole; a broken catalogue keeps the last good one."""
 
+import gc
+import weakref
+
 from bot.engine import Engine, build_aside
 
 
@@ -14,3 +17,13 @@ def test_build_aside_matches_build_and_reports_problems(kb_dir, settings):
     new, previous, problems = engine.reload(aside=True)
     assert new is None and problems and "ho-tich.yaml" in str(problems[0])
     assert engine.catalogue is previous  # the last good catalogue keeps serving
+
+
+def test_a_built_catalogue_is_kept_out_of_the_collectors_sight_and_freed_on_replace(kb_dir, settings):
+    engine = Engine(kb_dir, settings)
+    assert gc.get_freeze_count() > 0
+    old = weakref.ref(engine.current.matcher)
+    new, previous, problems = engine.reload()
+    assert new is not None and not problems
+    del previous
+    assert old() is None  # frozen, yet freed by reference counting once replaced
