@@ -99,6 +99,7 @@ class Engine:
             except CatalogueError as exc:
                 return None, previous, exc.problems
             self.current = fresh
+            gc.freeze()  # a catalogue handed over from the child process too (build() froze the child's)
             return fresh.catalogue, previous, []
 
     def snapshot(self) -> int:
