@@ -11,7 +11,7 @@ cross-validated (each question decided by a model fitted without its fold); `--w
 average of those five models (`fit_bagged`: far steadier than one fit on everything, whose limits jump
 with a question more or less) in `bot/matching/params.json`, with those figures.
 
-Held-out 9 to 17 (`eval/untuned/holdout9_questions.tsv` … `holdout17_…`) are never used here: they stay
+Held-out 9 to 18 (`eval/untuned/holdout9_questions.tsv` … `holdout18_…`) are never used here: they stay
 measures of questions nobody fitted on (their figures, never their questions, were read to choose between
 ways of fitting: eval/README.md says which).
 """
