@@ -30,19 +30,21 @@ HOLDOUT14 = ("eval/untuned/holdout14_questions.tsv",)
 HOLDOUT15 = ("eval/untuned/holdout15_questions.tsv",)
 HOLDOUT16 = ("eval/untuned/holdout16_questions.tsv",)
 HOLDOUT17 = ("eval/untuned/holdout17_questions.tsv",)
+HOLDOUT18 = ("eval/untuned/holdout18_questions.tsv",)
 
 # Floors: the shipped model's figures (see params.json "figures") less about one point.
 FLOORS = {
-    "labelled": {"answered_right": 0.765, "top1": 0.89, "top3": 0.935, "rejected": 0.96, "confident_wrong_max": 0.015},
-    "holdout9": {"answered_right": 0.49, "top1": 0.75, "top3": 0.84, "rejected": 0.80, "confident_wrong_max": 0.025},
-    "holdout10": {"answered_right": 0.55, "top1": 0.775, "top3": 0.84, "rejected": 0.875, "confident_wrong_max": 0.03},
-    "holdout11": {"answered_right": 0.505, "top1": 0.75, "top3": 0.85, "rejected": 0.80, "confident_wrong_max": 0.04},
-    "holdout12": {"answered_right": 0.50, "top1": 0.695, "top3": 0.81, "rejected": 0.865, "confident_wrong_max": 0.03},
-    "holdout13": {"answered_right": 0.455, "top1": 0.68, "top3": 0.785, "rejected": 0.82, "confident_wrong_max": 0.035},
-    "holdout14": {"answered_right": 0.53, "top1": 0.725, "top3": 0.815, "rejected": 0.845, "confident_wrong_max": 0.025},
-    "holdout15": {"answered_right": 0.56, "top1": 0.73, "top3": 0.855, "rejected": 0.86, "confident_wrong_max": 0.045},
-    "holdout16": {"answered_right": 0.465, "top1": 0.72, "top3": 0.815, "rejected": 0.85, "confident_wrong_max": 0.05},
-    "holdout17": {"answered_right": 0.56, "top1": 0.765, "top3": 0.835, "rejected": 0.79, "confident_wrong_max": 0.04},
+    "labelled": {"answered_right": 0.74, "top1": 0.89, "top3": 0.935, "rejected": 0.96, "confident_wrong_max": 0.02},
+    "holdout9": {"answered_right": 0.475, "top1": 0.755, "top3": 0.84, "rejected": 0.8, "confident_wrong_max": 0.02},
+    "holdout10": {"answered_right": 0.515, "top1": 0.795, "top3": 0.86, "rejected": 0.92, "confident_wrong_max": 0.035},
+    "holdout11": {"answered_right": 0.505, "top1": 0.76, "top3": 0.85, "rejected": 0.805, "confident_wrong_max": 0.035},
+    "holdout12": {"answered_right": 0.48, "top1": 0.72, "top3": 0.825, "rejected": 0.865, "confident_wrong_max": 0.04},
+    "holdout13": {"answered_right": 0.45, "top1": 0.71, "top3": 0.81, "rejected": 0.87, "confident_wrong_max": 0.025},
+    "holdout14": {"answered_right": 0.535, "top1": 0.755, "top3": 0.855, "rejected": 0.905, "confident_wrong_max": 0.02},
+    "holdout15": {"answered_right": 0.545, "top1": 0.745, "top3": 0.865, "rejected": 0.925, "confident_wrong_max": 0.04},
+    "holdout16": {"answered_right": 0.445, "top1": 0.725, "top3": 0.81, "rejected": 0.92, "confident_wrong_max": 0.04},
+    "holdout17": {"answered_right": 0.54, "top1": 0.77, "top3": 0.845, "rejected": 0.795, "confident_wrong_max": 0.03},
+    "holdout18": {"answered_right": 0.545, "top1": 0.79, "top3": 0.87, "rejected": 0.97, "confident_wrong_max": 0.045},
 }
 
 
@@ -76,7 +78,8 @@ def test_quality_floor_on_the_labelled_sets(labelled, shipped):
 @pytest.mark.parametrize("name, files", [("holdout9", HOLDOUT9), ("holdout10", HOLDOUT10), ("holdout11", HOLDOUT11),
                                          ("holdout12", HOLDOUT12), ("holdout13", HOLDOUT13),
                                          ("holdout14", HOLDOUT14), ("holdout15", HOLDOUT15),
-                                         ("holdout16", HOLDOUT16), ("holdout17", HOLDOUT17)])
+                                         ("holdout16", HOLDOUT16), ("holdout17", HOLDOUT17),
+                                         ("holdout18", HOLDOUT18)])
 def test_quality_floor_on_the_untuned_held_out_sets(matcher, shipped, name, files):
     d = calib.collect(matcher, files)
     _check(calib.figures(calib.decisions(shipped, d), d), FLOORS[name])
