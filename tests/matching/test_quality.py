@@ -34,17 +34,17 @@ HOLDOUT18 = ("eval/untuned/holdout18_questions.tsv",)
 
 # Floors: the shipped model's figures (see params.json "figures") less about one point.
 FLOORS = {
-    "labelled": {"answered_right": 0.79, "top1": 0.89, "top3": 0.925, "rejected": 0.96, "confident_wrong_max": 0.025},
-    "holdout9": {"answered_right": 0.545, "top1": 0.77, "top3": 0.855, "rejected": 0.82, "confident_wrong_max": 0.025},
-    "holdout10": {"answered_right": 0.56, "top1": 0.785, "top3": 0.84, "rejected": 0.92, "confident_wrong_max": 0.035},
-    "holdout11": {"answered_right": 0.555, "top1": 0.75, "top3": 0.825, "rejected": 0.865, "confident_wrong_max": 0.035},
-    "holdout12": {"answered_right": 0.52, "top1": 0.73, "top3": 0.8, "rejected": 0.89, "confident_wrong_max": 0.04},
-    "holdout13": {"answered_right": 0.495, "top1": 0.705, "top3": 0.8, "rejected": 0.915, "confident_wrong_max": 0.035},
-    "holdout14": {"answered_right": 0.57, "top1": 0.74, "top3": 0.83, "rejected": 0.945, "confident_wrong_max": 0.03},
-    "holdout15": {"answered_right": 0.555, "top1": 0.74, "top3": 0.855, "rejected": 0.965, "confident_wrong_max": 0.04},
-    "holdout16": {"answered_right": 0.5, "top1": 0.715, "top3": 0.8, "rejected": 0.965, "confident_wrong_max": 0.05},
-    "holdout17": {"answered_right": 0.585, "top1": 0.765, "top3": 0.83, "rejected": 0.865, "confident_wrong_max": 0.035},
-    "holdout18": {"answered_right": 0.575, "top1": 0.78, "top3": 0.84, "rejected": 0.97, "confident_wrong_max": 0.05},
+    "labelled": {"answered_right": 0.74, "top1": 0.89, "top3": 0.935, "rejected": 0.96, "confident_wrong_max": 0.02},
+    "holdout9": {"answered_right": 0.475, "top1": 0.755, "top3": 0.84, "rejected": 0.8, "confident_wrong_max": 0.02},
+    "holdout10": {"answered_right": 0.515, "top1": 0.795, "top3": 0.86, "rejected": 0.92, "confident_wrong_max": 0.035},
+    "holdout11": {"answered_right": 0.505, "top1": 0.76, "top3": 0.85, "rejected": 0.805, "confident_wrong_max": 0.035},
+    "holdout12": {"answered_right": 0.48, "top1": 0.72, "top3": 0.825, "rejected": 0.865, "confident_wrong_max": 0.04},
+    "holdout13": {"answered_right": 0.45, "top1": 0.71, "top3": 0.81, "rejected": 0.87, "confident_wrong_max": 0.025},
+    "holdout14": {"answered_right": 0.535, "top1": 0.755, "top3": 0.855, "rejected": 0.905, "confident_wrong_max": 0.02},
+    "holdout15": {"answered_right": 0.545, "top1": 0.745, "top3": 0.865, "rejected": 0.925, "confident_wrong_max": 0.04},
+    "holdout16": {"answered_right": 0.445, "top1": 0.725, "top3": 0.81, "rejected": 0.92, "confident_wrong_max": 0.04},
+    "holdout17": {"answered_right": 0.54, "top1": 0.77, "top3": 0.845, "rejected": 0.795, "confident_wrong_max": 0.03},
+    "holdout18": {"answered_right": 0.545, "top1": 0.79, "top3": 0.87, "rejected": 0.97, "confident_wrong_max": 0.045},
 }
 
 
