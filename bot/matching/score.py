@@ -19,6 +19,7 @@ from bot.catalogue.schema import Procedure
 
 from .index import ANCHOR_KINDS, PHRASE_KINDS, Doc, Phrase, SearchIndex, word_pairs
 from .normalize import folded_words
+from .params import MatchParams
 from .understand import Query
 
 
@@ -311,15 +312,14 @@ def _similarities(index: SearchIndex, texts: list[str], choices: list[str], fit:
     """
     ratio = process.cdist(texts, choices, scorer=fuzz.ratio, dtype=np.float32).max(axis=0)
     par = index.params
-    weight = (1 - par.phrase_weight_share) + par.phrase_weight_share * index.phrase_weight[pids]
+    field_weight = index.phrase_weight[pids]
     lengths = np.array([len(c) for c in choices], dtype=np.float64)
     bound = np.zeros(len(choices))
     for text in texts:  # token_sort_ratio compares the words re-joined by single spaces
         n = len(" ".join(text.split()))
         bound = np.maximum(bound, 200 * np.minimum(lengths, n) / np.maximum(lengths + n, 1))
-    share = par.phrase_sim_share
-    low = (share * ratio.astype(np.float64) / 100 + (1 - share) * fit) * weight
-    high = (share * np.maximum(ratio, bound) / 100 + (1 - share) * fit) * weight
+    low = _phrase_value(par, ratio.astype(np.float64), fit, field_weight)
+    high = _phrase_value(par, np.maximum(ratio, bound), fit, field_weight)
     group = _KIND_GROUP[index.phrase_kind[pids].astype(np.int64)]
     key = label * (len(_GROUPS) + 1) + np.where(group < 0, len(_GROUPS), group)
     reached = np.zeros(int(key.max()) + 1 if len(key) else 0)
@@ -330,6 +330,13 @@ def _similarities(index: SearchIndex, texts: list[str], choices: list[str], fit:
                                    dtype=np.float32).max(axis=0)
         ratio[need] = np.maximum(ratio[need], sorted_sim)
     return ratio
+
+
+def _phrase_value(par: MatchParams, sims: np.ndarray, fit: np.ndarray, field_weight: np.ndarray) -> np.ndarray:
+    """A phrase's value as evidence: its fuzzy similarity (0..100) and F-measure mixed, times its field
+    weight's say. One formula for scoring (`_phrase_evidence`) and for the bounds `_similarities` prunes by."""
+    return ((par.phrase_sim_share * sims / 100 + (1 - par.phrase_sim_share) * fit)
+            * ((1 - par.phrase_weight_share) + par.phrase_weight_share * field_weight))
 
 
 # The pooled phrase kinds (index.PHRASE_KINDS codes) as arrays: their fit group, and which ones name.
@@ -351,8 +358,7 @@ def _phrase_evidence(index: SearchIndex, pf: PhraseFits, sel: np.ndarray, label:
     pids = pf.pids[sel]
     kind = index.phrase_kind[pids].astype(np.int64)
     fit, precision = pf.fit[sel], pf.precision[sel]
-    value = ((par.phrase_sim_share * sims / 100 + (1 - par.phrase_sim_share) * fit)
-             * ((1 - par.phrase_weight_share) + par.phrase_weight_share * index.phrase_weight[pids]))
+    value = _phrase_value(par, sims, fit, index.phrase_weight[pids])
     starts = np.searchsorted(label, np.arange(n))
     has = np.bincount(label, minlength=n) > 0
     at = np.minimum(starts, max(len(sel) - 1, 0))
